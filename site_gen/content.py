@@ -1,0 +1,137 @@
+"""Reading and writing content/*.md: YAML front matter between `---` lines, then a Markdown body.
+
+Input (read): a content directory. Output: Articles plus Diagnostics (`path:line: message`) for every
+file that breaks the contract; one bad file never hides the others.
+Input (write): an Article. Output: the file's exact text, deterministic byte for byte.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+
+from site_gen.article import SLUG_RE, Article, article_from_front_matter, article_to_front_matter
+from site_gen.diagnostics import Diagnostic, display_path
+
+FENCE = "---"
+MAX_YAML_ALIASES = 100
+
+
+class _LimitedLoader(yaml.SafeLoader):
+    """A SafeLoader that refuses alias-heavy documents (billion-laughs style YAML bombs)."""
+
+    def compose_node(self, parent, index):  # type: ignore[no-untyped-def]
+        if self.check_event(yaml.AliasEvent):
+            self._alias_count = getattr(self, "_alias_count", 0) + 1
+            if self._alias_count > MAX_YAML_ALIASES:
+                raise yaml.YAMLError(f"more than {MAX_YAML_ALIASES} YAML aliases (`*name`); refusing a possible YAML bomb")
+        return super().compose_node(parent, index)
+
+
+@dataclass(frozen=True)
+class ParsedFile:
+    meta: Any
+    body: str
+    key_lines: dict[str, int]
+
+
+def split_front_matter(text: str, path: str) -> tuple[ParsedFile | None, list[Diagnostic]]:
+    """Split and parse a content file; line numbers in diagnostics are the file's own."""
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    lines = text.split("\n")
+    if not lines or lines[0].rstrip() != FENCE:
+        return None, [Diagnostic(path, "no front matter: the file must start with a `---` line", line=1,
+                                 hint="add `---`, then `title:` and `seed:` lines, then `---`")]
+    end = next((i for i in range(1, len(lines)) if lines[i].rstrip() == FENCE), None)
+    if end is None:
+        return None, [Diagnostic(path, "front matter is not closed", line=1,
+                                 hint="did you forget the closing `---`?")]
+    yaml_text = "\n".join(lines[1:end])
+    try:
+        loader = _LimitedLoader(yaml_text)
+        try:
+            meta = loader.get_single_data()
+        finally:
+            loader.dispose()
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark
+        line = mark.line + 2 if mark else 1
+        col = mark.column + 1 if mark else None
+        return None, [Diagnostic(path, f"invalid YAML in front matter: {exc.problem or exc}", line=line, col=col,
+                                 hint="quote values that contain `:` or start with `#`, `*`, `&`, `[`")]
+    except yaml.YAMLError as exc:
+        return None, [Diagnostic(path, f"invalid YAML in front matter: {exc}", line=2)]
+    key_lines: dict[str, int] = {}
+    for offset, raw in enumerate(lines[1:end]):
+        if raw and not raw[0].isspace() and ":" in raw:
+            key_lines.setdefault(raw.split(":", 1)[0].strip(), offset + 2)
+    body = "\n".join(lines[end + 1:]).strip("\n")
+    return ParsedFile(meta=meta if meta is not None else {}, body=body, key_lines=key_lines), []
+
+
+def parse_article_text(text: str, path: str) -> tuple[Article | None, list[Diagnostic]]:
+    parsed, problems = split_front_matter(text, path)
+    if parsed is None:
+        return None, problems
+    return article_from_front_matter(parsed.meta, parsed.body, path, parsed.key_lines)
+
+
+def read_article(path: Path, root: Path | None = None) -> tuple[Article | None, list[Diagnostic]]:
+    shown = display_path(path, root)
+    try:
+        text = path.read_bytes().decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return None, [Diagnostic(shown, f"not UTF-8 (byte {exc.start}); content files must be UTF-8")]
+    except OSError as exc:
+        return None, [Diagnostic(shown, f"cannot read: {exc.strerror}")]
+    article, problems = parse_article_text(text.replace("\r\n", "\n").replace("\r", "\n"), shown)
+    if article is not None and not article.slug:
+        # A hand-written file without `slug:` is published under its file name when that is a valid slug.
+        if not SLUG_RE.match(path.stem):
+            return None, [Diagnostic(shown, f"no `slug:` and the file name {path.stem!r} is not a valid slug", line=1,
+                                     hint="add `slug: some-ascii-words` to the front matter")]
+        article = replace(article, slug=path.stem)
+    return article, problems
+
+
+def content_files(content_dir: Path) -> list[Path]:
+    return sorted(p for p in content_dir.glob("*.md") if p.is_file()) if content_dir.is_dir() else []
+
+
+def read_articles(content_dir: Path) -> tuple[list[Article], list[Diagnostic]]:
+    """Every content file, validated; returns the good articles and all problems of the bad ones."""
+    articles: list[Article] = []
+    problems: list[Diagnostic] = []
+    for path in content_files(content_dir):
+        article, errs = read_article(path)
+        problems.extend(errs)
+        if article is not None:
+            articles.append(article)
+    return articles, problems
+
+
+class _Dumper(yaml.SafeDumper):
+    """Deterministic YAML: no aliases, block lists, unicode kept readable."""
+
+    def ignore_aliases(self, data: Any) -> bool:
+        return True
+
+
+def _str_representer(dumper: yaml.SafeDumper, data: str) -> yaml.ScalarNode:
+    return dumper.represent_scalar("tag:yaml.org,2002:str", data)
+
+
+_Dumper.add_representer(str, _str_representer)
+
+
+def format_article(article: Article) -> str:
+    """The exact text of a content file for an article."""
+    meta = yaml.dump(article_to_front_matter(article), Dumper=_Dumper, allow_unicode=True,
+                     sort_keys=False, width=10_000, default_flow_style=False)
+    body = article.body.strip("\n")
+    return f"{FENCE}\n{meta}{FENCE}\n\n{body}\n" if body else f"{FENCE}\n{meta}{FENCE}\n"

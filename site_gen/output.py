@@ -1,0 +1,67 @@
+"""Writing the site: rendered files and theme assets into a staging folder, swapped in at the end.
+
+Input: (path, bytes) pairs, static asset folders, the output folder. Output: the staging folder, then
+`public/` replaced in two renames. A failed or killed build leaves the previous `public/` complete.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path, PurePosixPath
+
+from site_gen.diagnostics import Diagnostic, SiteGenError
+
+
+def staging_dir(out_dir: Path) -> Path:
+    return out_dir.with_name(f".{out_dir.name}.staging")
+
+
+def safe_target(root: Path, relative: str) -> Path:
+    """The file for `relative` under `root`; refuses paths that would leave it."""
+    pure = PurePosixPath(relative)
+    if pure.is_absolute() or ".." in pure.parts or not relative:
+        raise SiteGenError(Diagnostic(relative, "output path would leave the output folder", hint="check the slug"))
+    return root.joinpath(*pure.parts)
+
+
+def write_files(files: list[tuple[str, bytes]], static_dirs: list[Path], out_dir: Path) -> tuple[Path, int, int]:
+    """Write everything into a fresh staging folder; return it with the file count and bytes written."""
+    stage = staging_dir(out_dir)
+    if stage.exists():
+        shutil.rmtree(stage)
+    stage.mkdir(parents=True)
+    seen: dict[str, str] = {}
+    total = 0
+    for static in static_dirs:
+        for path in sorted(static.rglob("*")):
+            if path.is_file():
+                relative = "static/" + path.relative_to(static).as_posix()
+                target = safe_target(stage, relative)
+                target.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copyfile(path, target)
+                total += path.stat().st_size
+                seen[relative] = str(path)
+    written = 0
+    for relative, data in files:
+        if relative in seen and not relative.startswith("static/"):
+            raise SiteGenError(Diagnostic(relative, f"two pages write the same path (also {seen[relative]})"))
+        target = safe_target(stage, relative)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data)
+        seen[relative] = relative
+        written += 1
+        total += len(data)
+    return stage, written, total
+
+
+def swap_in(stage: Path, out_dir: Path) -> None:
+    """Replace out_dir with stage: rename the old one aside, rename the new one in, delete the old."""
+    old = out_dir.with_name(f".{out_dir.name}.old")
+    if old.exists():
+        shutil.rmtree(old)
+    if out_dir.exists():
+        os.replace(out_dir, old)
+    os.replace(stage, out_dir)
+    if old.exists():
+        shutil.rmtree(old)

@@ -1,0 +1,151 @@
+"""Rendering: planned Pages → bytes, through the theme's Jinja templates.
+
+Input: Pages, the config, the theme folders. Output: (output path, bytes) pairs. Templates are looked
+up in the site's theme first, then the built-in one; `{% extends "default/article.html" %}` lets a site
+template extend the original. Jinja runs with StrictUndefined and autoescaping; a template error names
+the template and line.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from markupsafe import Markup
+
+from site_gen.article import Article, parse_iso_date
+from site_gen.config import SiteConfig
+from site_gen.diagnostics import Diagnostic, SiteGenError
+from site_gen.pages import Page
+
+BUILTIN_THEME = Path(__file__).resolve().parent.parent / "themes" / "default"
+
+
+@dataclass(frozen=True)
+class Theme:
+    folders: tuple[Path, ...]  # site theme first, then the built-in one
+
+    @property
+    def static_dirs(self) -> list[Path]:
+        return [f / "static" for f in reversed(self.folders) if (f / "static").is_dir()]
+
+
+def resolve_theme(config: SiteConfig) -> Theme:
+    folders = []
+    candidate = Path(config.theme)
+    if not candidate.is_absolute():
+        candidate = config.root / "themes" / config.theme
+    if candidate.is_dir() and candidate.resolve() != BUILTIN_THEME:
+        folders.append(candidate)
+    elif config.theme != "default" and not candidate.is_dir():
+        raise SiteGenError(Diagnostic(str(candidate), f"theme {config.theme!r} not found",
+                                      hint="create themes/<name>/templates/ or set `theme: default`"))
+    folders.append(BUILTIN_THEME)
+    return Theme(tuple(folders))
+
+
+def _date_text(value: str | None, with_time: bool = False) -> str:
+    if not value:
+        return ""
+    parsed = parse_iso_date(value)
+    text = f"{parsed.year}年{parsed.month}月{parsed.day}日"
+    if with_time and isinstance(parsed, dt.datetime):
+        text += f" {parsed:%H:%M}"
+    return text
+
+
+def _rfc3339(value: str | None, fallback: str = "1970-01-01T00:00:00+00:00") -> str:
+    if not value:
+        return fallback
+    parsed = parse_iso_date(value)
+    if isinstance(parsed, dt.datetime):
+        return parsed.isoformat()
+    return f"{parsed.isoformat()}T00:00:00+08:00"
+
+
+def _json_ld(data: Any) -> Markup:
+    """JSON for a <script type="application/ld+json">: `<`, `>` and `&` escaped so no tag can close it."""
+    text = json.dumps(data, ensure_ascii=False, sort_keys=True)
+    text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    return Markup(text)
+
+
+def make_environment(theme: Theme, config: SiteConfig) -> jinja2.Environment:
+    builtin = jinja2.FileSystemLoader(str(BUILTIN_THEME / "templates"))
+    loader = jinja2.ChoiceLoader([
+        *(jinja2.FileSystemLoader(str(f / "templates")) for f in theme.folders[:-1]),
+        builtin,
+        jinja2.PrefixLoader({"default": builtin}),
+    ])
+    env = jinja2.Environment(loader=loader, autoescape=jinja2.select_autoescape(["html", "xml"]),
+                             undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True,
+                             keep_trailing_newline=True)
+    base_path = config.base_path
+    site_url = config.site_url
+    env.filters["url"] = lambda path: base_path + str(path).lstrip("/")
+    env.filters["abs_url"] = lambda path: site_url + str(path).lstrip("/")
+    env.filters["date_text"] = _date_text
+    env.filters["rfc3339"] = _rfc3339
+    env.filters["json_ld"] = _json_ld
+    env.globals["site"] = {
+        "title": config.title, "description": config.description, "language": config.language,
+        "base_path": base_path, "url": site_url,
+    }
+    return env
+
+
+def article_json_ld(article: Article, url: str, config: SiteConfig) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "@context": "https://schema.org", "@type": "NewsArticle", "headline": article.title,
+        "inLanguage": config.language, "mainEntityOfPage": config.site_url + url,
+    }
+    if article.date:
+        data["datePublished"] = article.date
+    if article.authors:
+        data["author"] = [{"@type": "Person", "name": a} for a in article.authors]
+    if article.source:
+        data["publisher"] = {"@type": "Organization", "name": article.source}
+    if article.summary:
+        data["description"] = article.summary
+    if article.tags:
+        data["keywords"] = list(article.tags)
+    return data
+
+
+def render_pages(pages: list[Page], env: jinja2.Environment, config: SiteConfig) -> list[tuple[str, bytes]]:
+    rendered = []
+    problems = []
+    for page in pages:
+        context = dict(page.context)
+        context["page_url"] = page.url
+        if page.template == "article.html":
+            context["json_ld"] = article_json_ld(context["article"], page.url, config)
+        try:
+            template = env.get_template(page.template)
+            rendered.append((page.path, template.render(context).encode("utf-8")))
+        except jinja2.TemplateSyntaxError as exc:
+            problems.append(Diagnostic(exc.filename or exc.name or page.template, f"template error: {exc.message}",
+                                       line=exc.lineno))
+            break
+        except jinja2.TemplateError as exc:
+            line = _template_line(exc)
+            problems.append(Diagnostic(f"templates/{page.template}", f"{type(exc).__name__}: {exc} (rendering {page.path})",
+                                       line=line))
+            break
+    if problems:
+        raise SiteGenError(problems)
+    return rendered
+
+
+def _template_line(exc: BaseException) -> int | None:
+    tb = exc.__traceback__
+    line = None
+    while tb is not None:
+        if tb.tb_frame.f_code.co_filename.endswith(".html") or "<template>" in tb.tb_frame.f_code.co_filename:
+            line = tb.tb_lineno
+        tb = tb.tb_next
+    return line
