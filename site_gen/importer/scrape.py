@@ -192,10 +192,12 @@ def parse_lines(lines: list[str], title: str | None = None) -> Scrape:
                 scrape.blocks.append(f"## {line}")
         else:
             scrape.blocks.append(line)
-    if scrape.blocks:
+    # Bylines close the body; a paragraph that was only a byline goes, and the one before may hold another.
+    while scrape.blocks:
         scrape.blocks[-1] = strip_trailing_bylines(scrape.blocks[-1], scrape)
-        if not scrape.blocks[-1]:
-            scrape.blocks.pop()
+        if scrape.blocks[-1]:
+            break
+        scrape.blocks.pop()
     if scrape.month_day is None and scrape.date is None and scrape.blocks:
         scrape.month_day = dates.find_month_day(scrape.blocks[0][:60])
     return scrape
