@@ -1,7 +1,8 @@
 """Page planning: which pages the site has, where each is written, and what its template gets.
 
 Input: the SiteModel and the config. Output: a list of Page records (output path, template name,
-context). Everything a template shows is computed here; templates only present it.
+context). Everything a template shows is computed here, once per site (article cards, term links,
+breadcrumbs, descriptions); templates only present it. docs/theming.md lists every template's context.
 """
 
 from __future__ import annotations
@@ -16,14 +17,22 @@ import nh3
 
 from site_gen.article import Article
 from site_gen.config import SiteConfig
+from site_gen.importer.slugs import slugify
 from site_gen.model import (
     TAXONOMY_LABELS,
     SiteModel,
+    Taxonomy,
     co_mentioned,
     top_tags,
 )
 
 RELATED_LIMIT = 6
+# Related articles are looked for among the articles nearest in time within each shared zone/tag:
+# a zone with thousands of articles must not make every one of its articles scan all the others.
+RELATED_WINDOW = 60
+TERMS_PER_PAGE = 200
+FEED_ENTRIES = 30
+DESCRIPTION_LENGTH = 120
 MARKDOWN_EXTENSIONS = ["tables", "sane_lists", "smarty"]
 
 # Tags and attributes a reader's page may contain: an allow-list, so nothing executable survives.
@@ -32,6 +41,8 @@ ALLOWED_TAGS = {
     "img", "table", "thead", "tbody", "tr", "th", "td", "code", "pre", "hr", "figure", "figcaption", "sup", "sub",
 }
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "img": {"src", "alt", "title"}, "th": {"align"}, "td": {"align"}}
+UNDATED_URL = "archive/undated/"
+ARCHIVE_URL = "archive/"
 
 
 @dataclass(frozen=True)
@@ -41,6 +52,7 @@ class Page:
     context: dict[str, Any] = field(default_factory=dict, compare=False)
     url: str = ""  # site-relative URL ("" for the home page)
     in_sitemap: bool = True
+    lastmod: str | None = None  # ISO date for the sitemap, when the page is one dated article
 
 
 def markdown_to_html(body: str) -> str:
@@ -56,6 +68,15 @@ def _plain(text: str) -> str:
     return re.sub(r"[#*_>|`]+", "", text).strip()
 
 
+def excerpt(article: Article, limit: int = DESCRIPTION_LENGTH) -> str:
+    """The summary, else the start of the body as plain text: for meta descriptions and lists."""
+    if article.summary:
+        return article.summary
+    text = " ".join(_plain(block) for block in article.body.split("\n\n") if block.strip())
+    text = re.sub(r"\s+", " ", text).strip()
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
 def mention_sentence(article: Article, forms: tuple[str, ...], limit: int = 90) -> str | None:
     """The first sentence of the body that mentions one of `forms` (for zone pages)."""
     for block in article.body.split("\n\n"):
@@ -67,24 +88,33 @@ def mention_sentence(article: Article, forms: tuple[str, ...], limit: int = 90) 
     return None
 
 
-def year_chart(counts: dict[int, int], width: int = 320, height: int = 90) -> dict[str, Any] | None:
-    """Bars for the articles per year (an inline SVG made at build time, no JavaScript)."""
+def year_chart(counts: dict[int, int], width: int = 320, height: int = 96) -> dict[str, Any] | None:
+    """Bars for the articles per year (an inline SVG made at build time, no JavaScript).
+
+    Every year between the first and the last gets a bar (empty years show as gaps), each labelled
+    with its year below and its count above, so the chart reads without hovering.
+    """
     if not counts:
         return None
     first, last = min(counts), max(counts)
     years = list(range(first, last + 1))
     peak = max(counts.values())
     bar_w = width / len(years)
+    plot_h = height - 32  # room for the count above and the year below
     bars = []
     for i, year in enumerate(years):
         value = counts.get(year, 0)
-        h = 0 if peak == 0 else round((height - 20) * value / peak, 1)
-        bars.append({"year": year, "count": value, "x": round(i * bar_w + 2, 1), "w": round(max(bar_w - 4, 2), 1),
-                     "y": round(height - 14 - h, 1), "h": h, "label_x": round(i * bar_w + bar_w / 2, 1)})
-    return {"width": width, "height": height, "bars": bars, "label_y": height - 2}
+        h = round(plot_h * value / peak, 1) if peak else 0
+        center = round(i * bar_w + bar_w / 2, 1)
+        w = min(max(bar_w * 0.7, 2), 36)  # a lone year is a bar, not a block
+        bars.append({"year": year, "count": value, "x": round(center - w / 2, 1), "w": round(w, 1), "y": round(height - 16 - h, 1), "h": h,
+                     "label_x": center, "value_y": round(height - 20 - h, 1),
+                     "show_label": len(years) <= 12 or (year - first) % max(1, len(years) // 8) == 0})
+    return {"width": width, "height": height, "bars": bars, "label_y": height - 2,
+            "summary": "，".join(f"{y}年{c}篇" for y, c in sorted(counts.items()))}
 
 
-def paginate(keys: tuple[str, ...], per_page: int) -> Iterator[tuple[int, int, tuple[str, ...]]]:
+def paginate(keys: tuple[Any, ...], per_page: int) -> Iterator[tuple[int, int, tuple[Any, ...]]]:
     pages = max(1, math.ceil(len(keys) / per_page))
     for number in range(1, pages + 1):
         yield number, pages, keys[(number - 1) * per_page: number * per_page]
@@ -94,27 +124,71 @@ def page_url(base: str, number: int) -> str:
     return base if number == 1 else f"{base}page/{number}/"
 
 
+def date_note(article: Article) -> str | None:
+    """What a reader should know about the date: inferred, or unknown."""
+    if not article.date:
+        return "发布日期不详"
+    if article.date_inferred:
+        return "日期中的年份据正文推断"
+    return None
+
+
+def crumbs(*items: tuple[str, str | None]) -> list[dict[str, str | None]]:
+    """Breadcrumb trail after 首页: (label, site-relative URL or None for the current page)."""
+    return [{"label": label, "url": url} for label, url in items]
+
+
 class Planner:
     def __init__(self, model: SiteModel, config: SiteConfig):
         self.model = model
         self.config = config
+        self._cards: dict[str, dict[str, Any]] = {}
+        self._positions: dict[tuple[str, str], dict[str, int]] = {}
+
+    # Shared pieces, computed once per article / term ------------------------------------------
 
     def card(self, key: str) -> dict[str, Any]:
-        article = self.model.by_key[key]
-        return {"article": article, "url": self.model.article_url(article)}
+        """What a list shows of an article; made once and shared by every list (read-only in templates)."""
+        card = self._cards.get(key)
+        if card is None:
+            article = self.model.by_key[key]
+            card = {"article": article, "url": self.model.article_url(article), "date_note": date_note(article),
+                    "excerpt": excerpt(article, 90), "mention": None}
+            self._cards[key] = card
+        return card
 
-    def listing(self, base: str, template: str, keys: tuple[str, ...], **extra: Any) -> list[Page]:
+    def link(self, taxonomy: str, term: str) -> dict[str, Any] | None:
+        tax = self.model.taxonomies[taxonomy]
+        if term not in tax.slugs:
+            return None
+        return {"name": term, "url": tax.url(term), "count": len(tax.terms[term])}
+
+    def links(self, taxonomy: str, terms: Any) -> list[dict[str, Any]]:
+        return [link for t in terms if (link := self.link(taxonomy, t)) is not None]
+
+    def listing(self, base: str, template: str, keys: tuple[str, ...], crumb_items: list[tuple[str, str | None]],
+                description: str, per_page: int | None = None, cards: bool = True, **extra: Any) -> list[Page]:
+        """A paginated list at `base`, `base`page/2/ …; `keys` are article keys (or prepared items)."""
         pages = []
-        for number, total, chunk in paginate(keys, self.config.per_page):
+        for number, total, chunk in paginate(keys, per_page or self.config.per_page):
             url = page_url(base, number)
             pagination = {
                 "number": number, "total": total,
                 "prev": page_url(base, number - 1) if number > 1 else None,
                 "next": page_url(base, number + 1) if number < total else None,
+                "first": base, "last": page_url(base, total),
             }
-            pages.append(Page(f"{url}index.html", template,
-                              {"cards": [self.card(k) for k in chunk], "pagination": pagination, **extra}, url=url))
+            trail = list(crumb_items)
+            if number > 1:
+                label, _ = trail[-1] if trail else ("首页", None)
+                trail = trail[:-1] + [(label, base), (f"第 {number} 页", None)] if trail else [(f"第 {number} 页", None)]
+            context = {"pagination": pagination, "breadcrumbs": crumbs(*trail),
+                       "description": description if number == 1 else f"{description}（第 {number} 页）", **extra}
+            context["cards" if cards else "items"] = [self.card(k) for k in chunk] if cards else list(chunk)
+            pages.append(Page(f"{url}index.html", template, context, url=url))
         return pages
+
+    # Articles ------------------------------------------------------------------------------------
 
     def article_pages(self) -> list[Page]:
         pages = []
@@ -126,35 +200,66 @@ class Planner:
             pages.append(Page(f"{url}index.html", "article.html", {
                 "article": article,
                 "html": markdown_to_html(article.body),
+                "date_note": date_note(article),
                 "terms": self.article_terms(article),
                 "related": [self.card(k) for k in self.related(article)],
                 "newer": self.card(newer.key) if newer else None,
                 "older": self.card(older.key) if older else None,
-            }, url=url))
+                "breadcrumbs": crumbs(*self.article_trail(article)),
+                "description": excerpt(article),
+            }, url=url, lastmod=article.date[:10] if article.date else None))
         return pages
 
-    def article_terms(self, article: Article) -> dict[str, list[dict[str, str]]]:
-        out = {}
-        for name in ("zones", "regions", "categories", "tags", "sources"):
-            taxonomy = self.model.taxonomies[name]
-            values = (article.source,) if name == "sources" and article.source else getattr(article, name, ())
-            if name == "sources" and not article.source:
-                values = ()
-            out[name] = [{"name": v, "url": taxonomy.url(v)} for v in values if v in taxonomy.slugs]
-        return out
+    def article_trail(self, article: Article) -> list[tuple[str, str | None]]:
+        if not article.date:
+            return [("归档", ARCHIVE_URL), ("日期不详", UNDATED_URL), (article.title, None)]
+        year, month = article.date[:4], article.date[5:7]
+        return [("归档", ARCHIVE_URL), (f"{year}年", f"archive/{year}/"),
+                (f"{int(month)}月", f"archive/{year}/{month}/"), (article.title, None)]
+
+    def article_terms(self, article: Article) -> dict[str, list[dict[str, Any]]]:
+        return {
+            "zones": self.links("zones", article.zones),
+            "regions": self.links("regions", article.regions),
+            "categories": self.links("categories", article.categories),
+            "tags": self.links("tags", article.tags),
+            "sources": self.links("sources", (article.source,) if article.source else ()),
+        }
+
+    def _neighbours(self, taxonomy: str, term: str, key: str) -> tuple[str, ...]:
+        keys = self.model.taxonomies[taxonomy].terms.get(term, ())
+        if len(keys) <= 2 * RELATED_WINDOW:
+            return keys
+        positions = self._positions.get((taxonomy, term))
+        if positions is None:
+            positions = self._positions[(taxonomy, term)] = {k: i for i, k in enumerate(keys)}
+        at = positions[key]
+        return keys[max(0, at - RELATED_WINDOW): at + RELATED_WINDOW + 1]
 
     def related(self, article: Article) -> list[str]:
+        """Articles sharing zones (weight 3) and tags (weight 1), best first, then newest."""
         scores: dict[str, int] = {}
-        zones = self.model.taxonomies["zones"].terms
-        tags = self.model.taxonomies["tags"].terms
-        for zone in article.zones:
-            for key in zones.get(zone, ()):
-                scores[key] = scores.get(key, 0) + 3
-        for tag in article.tags:
-            for key in tags.get(tag, ()):
-                scores[key] = scores.get(key, 0) + 1
+        for taxonomy, terms, weight in (("zones", article.zones, 3), ("tags", article.tags, 1)):
+            for term in terms:
+                for key in self._neighbours(taxonomy, term, article.key):
+                    scores[key] = scores.get(key, 0) + weight
         scores.pop(article.key, None)
-        return [k for k, _ in sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))[:RELATED_LIMIT]]
+        order = {a.key: i for i, a in enumerate(self.model.articles)} if len(scores) > RELATED_LIMIT else None
+        ranked = sorted(scores.items(), key=lambda kv: (-kv[1], order[kv[0]] if order else kv[0]))
+        return [k for k, _ in ranked[:RELATED_LIMIT]]
+
+    # Zones -----------------------------------------------------------------------------------------
+
+    def zone_place(self, name: str) -> list[dict[str, Any]]:
+        """City and county of a zone, linked to their region pages when those exist."""
+        zone = self.model.zones.get(name)
+        if not zone:
+            return []
+        place = []
+        for region in (zone.city, zone.county):
+            if region:
+                place.append(self.link("regions", region) or {"name": region, "url": None, "count": 0})
+        return place
 
     def zone_pages(self) -> list[Page]:
         pages = []
@@ -168,21 +273,31 @@ class Planner:
                 if year:
                     years[year] = years.get(year, 0) + 1
             forms = (name, *(zone.aliases if zone else ()), *(zone.parks if zone else ()))
-            listing = self.listing(base, "zone.html", keys, zone=zone, zone_name=name, count=len(keys),
-                                   years=sorted(years.items()), chart=year_chart(years),
-                                   co_mentioned=[{"name": z, "count": c, "url": taxonomy.url(z)}
+            city = zone.city if zone else None
+            trail: list[tuple[str, str | None]] = [("开发区", "zones/")]
+            if city:
+                trail.append((city, f"zones/#{self.city_anchor(city)}"))
+            trail.append((name, None))
+            facts = [f"{zone.level}{zone.kind}" if zone else "", f"位于{city}{zone.county or ''}" if zone else ""]
+            description = f"{name}：{'，'.join(f for f in facts if f)}。共 {len(keys)} 篇报道。"
+            listing = self.listing(base, "zone.html", keys, trail, description, zone=zone, zone_name=name,
+                                   count=len(keys), undated=sum(1 for k in keys if not self.model.by_key[k].date),
+                                   years=sorted(years.items()), chart=year_chart(years), place=self.zone_place(name),
+                                   co_mentioned=[{**self.link("zones", z), "together": c}  # type: ignore[dict-item]
                                                  for z, c in co_mentioned(self.model, name)],
                                    top_tags=[{"name": t, "count": c, "url": self.model.taxonomies["tags"].url(t)}
-                                             for t, c in top_tags(self.model, keys)],
+                                             for t, c in top_tags(self.model, keys, exclude=set(forms))],
                                    feed_url=f"{base}feed.xml")
             for page in listing:
-                for card in page.context["cards"]:
-                    card["mention"] = mention_sentence(card["article"], forms)
+                page.context["cards"] = [{**card, "mention": mention_sentence(card["article"], forms)}
+                                         for card in page.context["cards"]]
             pages.extend(listing)
-            pages.append(Page(f"{base}feed.xml", "feed.xml", {
-                "feed_title": f"{name} — {self.config.title}", "feed_url": f"{base}feed.xml", "page_url": base,
-                "cards": [self.card(k) for k in keys[:20]]}, url=f"{base}feed.xml", in_sitemap=False))
+            pages.append(self.feed(f"{base}feed.xml", f"{name} — {self.config.title}", base, keys))
         return pages
+
+    def city_anchor(self, city: str) -> str:
+        """A stable ASCII fragment id for a city's group on the zones index."""
+        return self.model.taxonomies["regions"].slugs.get(city) or slugify(city)
 
     def zones_index(self) -> Page:
         taxonomy = self.model.taxonomies["zones"]
@@ -191,43 +306,156 @@ class Planner:
             zone = self.model.zones.get(name)
             city = zone.city if zone else "其他"
             by_city.setdefault(city, []).append({"name": name, "zone": zone, "count": len(keys), "url": taxonomy.url(name)})
-        groups = [{"city": city, "zones": sorted(zs, key=lambda z: (-z["count"], z["name"]))}
-                  for city, zs in sorted(by_city.items(), key=lambda kv: (-sum(z["count"] for z in kv[1]), kv[0]))]
-        return Page("zones/index.html", "zones.html", {"groups": groups}, url="zones/")
+        groups = []
+        for city, zones in sorted(by_city.items(), key=lambda kv: (-sum(z["count"] for z in kv[1]), kv[0])):
+            groups.append({"city": city, "anchor": self.city_anchor(city), "region": self.link("regions", city),
+                           "count": sum(z["count"] for z in zones),
+                           "zones": sorted(zones, key=lambda z: (-z["count"], z["name"]))})
+        return Page("zones/index.html", "zones.html", {
+            "groups": groups, "zone_count": len(taxonomy.terms), "breadcrumbs": crumbs(("开发区", None)),
+            "description": f"按地市浏览 {len(taxonomy.terms)} 个开发区的报道。"}, url="zones/")
+
+    # Regions (cities and counties) -----------------------------------------------------------------
+
+    def region_groups(self) -> list[dict[str, Any]]:
+        """Cities with their counties (only regions that have articles), cities by article count."""
+        taxonomy = self.model.taxonomies["regions"]
+        cities: dict[str, list[str]] = {}
+        for region in taxonomy.terms:
+            city = self.model.region_cities.get(region, region)
+            cities.setdefault(city, [])
+            if region != city:
+                cities[city].append(region)
+        groups = []
+        for city, counties in cities.items():
+            groups.append({"city": self.link("regions", city) or {"name": city, "url": None, "count": 0},
+                           "counties": sorted(self.links("regions", counties), key=lambda r: (-r["count"], r["name"]))})
+        return sorted(groups, key=lambda g: (-g["city"]["count"], g["city"]["name"]))
+
+    def region_pages(self) -> list[Page]:
+        taxonomy = self.model.taxonomies["regions"]
+        zones_in: dict[str, list[str]] = {}
+        for name, zone in self.model.zones.items():
+            for region in (zone.city, zone.county):
+                if region:
+                    zones_in.setdefault(region, []).append(name)
+        counties_of: dict[str, list[str]] = {}
+        for region in taxonomy.terms:
+            city = self.model.region_cities.get(region)
+            if city and city != region:
+                counties_of.setdefault(city, []).append(region)
+        pages = []
+        for region, keys in taxonomy.terms.items():
+            city = self.model.region_cities.get(region)
+            is_county = bool(city and city != region)
+            trail: list[tuple[str, str | None]] = [("地区", taxonomy.index_url)]
+            if is_county and city:
+                city_link = self.link("regions", city)
+                trail.append((city, city_link["url"] if city_link else None))
+            trail.append((region, None))
+            zones = sorted(self.links("zones", zones_in.get(region, ())), key=lambda z: (-z["count"], z["name"]))
+            pages.extend(self.listing(
+                taxonomy.url(region), "region.html", keys, trail, f"{region}的开发区新闻报道，共 {len(keys)} 篇。",
+                region=region, kind="county" if is_county else "city", count=len(keys),
+                city=self.link("regions", city) if is_county and city else None,
+                counties=sorted(self.links("regions", counties_of.get(region, ())), key=lambda r: (-r["count"], r["name"])),
+                zones=zones))
+        groups = self.region_groups()
+        pages.append(Page(f"{taxonomy.index_url}index.html", "regions.html", {
+            "groups": groups, "breadcrumbs": crumbs(("地区", None)),
+            "description": f"按地市和区县浏览报道：{len(groups)} 个地市。"}, url=taxonomy.index_url))
+        return pages
+
+    # Tags, categories, sources ----------------------------------------------------------------------
 
     def term_pages(self) -> list[Page]:
         pages = []
-        for name in ("regions", "tags", "categories", "sources", "years"):
-            taxonomy = self.model.taxonomies[name]
+        for name in ("tags", "categories", "sources"):
+            taxonomy: Taxonomy = self.model.taxonomies[name]
+            label = TAXONOMY_LABELS[name]
             for term, keys in taxonomy.terms.items():
-                pages.extend(self.listing(taxonomy.url(term), "term.html", keys, taxonomy=name,
-                                          taxonomy_label=TAXONOMY_LABELS[name], term=term, count=len(keys)))
-            index_url = taxonomy.index_url
-            terms = [{"name": t, "count": len(k), "url": taxonomy.url(t)} for t, k in taxonomy.terms.items()]
-            terms.sort(key=lambda t: (-t["count"], t["name"]) if name != "years" else (-int(t["name"]), 0))
-            pages.append(Page(f"{index_url}index.html", "terms.html",
-                              {"taxonomy": name, "taxonomy_label": TAXONOMY_LABELS[name], "terms": terms}, url=index_url))
-        if self.model.undated:
-            pages.extend(self.listing("archive/undated/", "term.html", self.model.undated, taxonomy="years",
-                                      taxonomy_label="日期", term="日期不详", count=len(self.model.undated)))
+                pages.extend(self.listing(taxonomy.url(term), "term.html", keys, [(label, taxonomy.index_url), (term, None)],
+                                          f"{label}“{term}”下的报道，共 {len(keys)} 篇。", taxonomy=name,
+                                          taxonomy_label=label, term=term, count=len(keys), months=[]))
+            terms = sorted(({"name": t, "count": len(k), "url": taxonomy.url(t)} for t, k in taxonomy.terms.items()),
+                           key=lambda t: (-t["count"], t["name"]))
+            pages.extend(self.listing(taxonomy.index_url, "terms.html", tuple(terms), [(label, None)],
+                                      f"全部{label}：共 {len(terms)} 个。", per_page=TERMS_PER_PAGE, cards=False,
+                                      taxonomy=name, taxonomy_label=label, term_count=len(terms)))
         return pages
 
-    def plan(self) -> list[Page]:
+    # Date archive -------------------------------------------------------------------------------------
+
+    def archive_pages(self) -> list[Page]:
+        """archive/ (years and months), archive/2024/, archive/2024/10/, archive/undated/."""
+        months: dict[str, list[str]] = {}
+        for article in self.model.articles:
+            if article.date:
+                months.setdefault(article.date[:7], []).append(article.key)
+        years_tax = self.model.taxonomies["years"]
+        pages = []
+        years = []
+        for year in sorted(years_tax.terms, reverse=True):
+            keys = years_tax.terms[year]
+            month_links = [{"name": f"{int(m[5:])}月", "key": m, "url": f"archive/{year}/{m[5:]}/",
+                            "count": len(months[m])} for m in sorted(months) if m[:4] == year]
+            years.append({"name": year, "url": f"archive/{year}/", "count": len(keys), "months": month_links})
+            pages.extend(self.listing(f"archive/{year}/", "term.html", keys, [("归档", ARCHIVE_URL), (f"{year}年", None)],
+                                      f"{year}年的报道，共 {len(keys)} 篇。", taxonomy="years", taxonomy_label="年份",
+                                      term=f"{year}年", count=len(keys), months=month_links))
+            for link in month_links:
+                pages.extend(self.listing(link["url"], "term.html", tuple(months[link["key"]]),
+                                          [("归档", ARCHIVE_URL), (f"{year}年", f"archive/{year}/"), (link["name"], None)],
+                                          f"{year}年{link['name']}的报道，共 {link['count']} 篇。", taxonomy="months",
+                                          taxonomy_label="月份", term=f"{year}年{link['name']}", count=link["count"],
+                                          months=[]))
+        undated = self.model.undated
+        if undated:
+            pages.extend(self.listing(UNDATED_URL, "term.html", undated, [("归档", ARCHIVE_URL), ("日期不详", None)],
+                                      f"发布日期不详的报道，共 {len(undated)} 篇。", taxonomy="undated",
+                                      taxonomy_label="日期", term="日期不详", count=len(undated), months=[]))
+        pages.append(Page(f"{ARCHIVE_URL}index.html", "archive.html", {
+            "years": years, "undated": {"url": UNDATED_URL, "count": len(undated)} if undated else None,
+            "breadcrumbs": crumbs(("归档", None)), "description": "按年份和月份浏览全部报道。"}, url=ARCHIVE_URL))
+        return pages
+
+    # Home, feeds, site files ---------------------------------------------------------------------------
+
+    def home_pages(self) -> list[Page]:
         keys = tuple(a.key for a in self.model.articles)
-        home_zones = [{"name": z, "count": c, "url": self.model.taxonomies["zones"].url(z)}
-                      for z, c in self.model.zone_counts()[:12]]
-        pages = self.listing("", "home.html", keys, top_zones=home_zones)
+        top_zones = [self.link("zones", z) for z, _ in self.model.zone_counts()[:12]]
+        years = [{"name": y, "url": f"archive/{y}/", "count": len(k)}
+                 for y, k in sorted(self.model.taxonomies["years"].terms.items(), reverse=True)]
+        categories = sorted(self.links("categories", self.model.taxonomies["categories"].terms),
+                            key=lambda c: (-c["count"], c["name"]))
+        cities = [g["city"] for g in self.region_groups() if g["city"]["url"]][:11]
+        stats = {"articles": len(keys), "zones": len(self.model.taxonomies["zones"].terms),
+                 "sources": len(self.model.taxonomies["sources"].terms)}
+        return self.listing("", "home.html", keys, [], self.config.description, top_zones=top_zones, years=years,
+                            categories=categories, cities=cities, stats=stats, undated_url=UNDATED_URL if self.model.undated else None)
+
+    def feed(self, url: str, title: str, page: str, keys: tuple[str, ...]) -> Page:
+        cards = [self.card(k) for k in keys[:FEED_ENTRIES]]
+        # The feed's own date: its newest dated entry (undated entries sort last and carry none).
+        updated = next((c["article"].date for c in cards if c["article"].date), None)
+        return Page(url, "feed.xml", {"feed_title": title, "feed_url": url, "page_url": page, "cards": cards,
+                                      "updated": updated}, url=url, in_sitemap=False)
+
+    def plan(self) -> list[Page]:
+        pages = self.home_pages()
         pages += self.article_pages()
         pages += self.zone_pages()
         pages.append(self.zones_index())
+        pages += self.region_pages()
         pages += self.term_pages()
-        pages.append(Page("search/index.html", "search.html", {}, url="search/"))
-        pages.append(Page("404.html", "404.html", {}, url="404.html", in_sitemap=False))
-        pages.append(Page("feed.xml", "feed.xml", {
-            "feed_title": self.config.title, "feed_url": "feed.xml", "page_url": "",
-            "cards": [self.card(k) for k in keys[:30]]}, url="feed.xml", in_sitemap=False))
-        sitemap_urls = [p.url for p in pages if p.in_sitemap]
-        pages.append(Page("sitemap.xml", "sitemap.xml", {"urls": sitemap_urls}, url="sitemap.xml", in_sitemap=False))
+        pages += self.archive_pages()
+        pages.append(Page("search/index.html", "search.html", {
+            "breadcrumbs": crumbs(("搜索", None)), "description": "全文搜索存档中的报道。"}, url="search/"))
+        pages.append(Page("404.html", "404.html", {"breadcrumbs": [], "description": "页面不存在。"},
+                          url="404.html", in_sitemap=False))
+        pages.append(self.feed("feed.xml", self.config.title, "", tuple(a.key for a in self.model.articles)))
+        sitemap = [{"url": p.url, "lastmod": p.lastmod} for p in pages if p.in_sitemap]
+        pages.append(Page("sitemap.xml", "sitemap.xml", {"urls": sitemap}, url="sitemap.xml", in_sitemap=False))
         pages.append(Page("robots.txt", "robots.txt", {}, url="robots.txt", in_sitemap=False))
         return pages
 

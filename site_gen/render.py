@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from urllib.parse import urlsplit
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -91,6 +92,7 @@ def make_environment(theme: Theme, config: SiteConfig) -> jinja2.Environment:
     env.filters["date_text"] = _date_text
     env.filters["rfc3339"] = _rfc3339
     env.filters["json_ld"] = _json_ld
+    env.filters["host"] = lambda url: urlsplit(str(url)).netloc or str(url)
     env.globals["site"] = {
         "title": config.title, "description": config.description, "language": config.language,
         "base_path": base_path, "url": site_url,
@@ -99,33 +101,57 @@ def make_environment(theme: Theme, config: SiteConfig) -> jinja2.Environment:
 
 
 def article_json_ld(article: Article, url: str, config: SiteConfig) -> dict[str, Any]:
+    """schema.org NewsArticle for an article page (only what the content really says; no invented dates)."""
     data: dict[str, Any] = {
         "@context": "https://schema.org", "@type": "NewsArticle", "headline": article.title,
-        "inLanguage": config.language, "mainEntityOfPage": config.site_url + url,
+        "inLanguage": config.language, "mainEntityOfPage": config.site_url + url, "url": config.site_url + url,
     }
     if article.date:
-        data["datePublished"] = article.date
+        data["datePublished"] = _rfc3339(article.date)
     if article.authors:
         data["author"] = [{"@type": "Person", "name": a} for a in article.authors]
+    if article.editors:
+        data["editor"] = [{"@type": "Person", "name": e} for e in article.editors]
     if article.source:
         data["publisher"] = {"@type": "Organization", "name": article.source}
     if article.summary:
         data["description"] = article.summary
+    if article.categories:
+        data["articleSection"] = list(article.categories)
     if article.tags:
         data["keywords"] = list(article.tags)
+    if article.original_url:
+        data["isBasedOn"] = article.original_url
     return data
 
 
+def breadcrumb_json_ld(trail: list[dict[str, Any]], url: str, config: SiteConfig) -> dict[str, Any]:
+    """schema.org BreadcrumbList for the page's breadcrumbs (首页 first, the page itself last)."""
+    items = [{"name": "首页", "url": ""}] + [{"name": c["label"], "url": c["url"] if c["url"] is not None else url}
+                                            for c in trail]
+    return {"@context": "https://schema.org", "@type": "BreadcrumbList", "itemListElement": [
+        {"@type": "ListItem", "position": i, "name": item["name"], "item": config.site_url + item["url"]}
+        for i, item in enumerate(items, start=1)]}
+
+
 def render_pages(pages: list[Page], env: jinja2.Environment, config: SiteConfig) -> list[tuple[str, bytes]]:
+    """Render every page with its template; stop at the first template error and report it with its line."""
     rendered = []
     problems = []
+    templates: dict[str, jinja2.Template] = {}
     for page in pages:
         context = dict(page.context)
         context["page_url"] = page.url
         if page.template == "article.html":
             context["json_ld"] = article_json_ld(context["article"], page.url, config)
+        if context.get("breadcrumbs"):
+            context["breadcrumb_ld"] = breadcrumb_json_ld(context["breadcrumbs"], page.url, config)
+        elif page.path.endswith(".html"):
+            context["breadcrumb_ld"] = None
         try:
-            template = env.get_template(page.template)
+            template = templates.get(page.template)
+            if template is None:
+                template = templates[page.template] = env.get_template(page.template)
             rendered.append((page.path, template.render(context).encode("utf-8")))
         except jinja2.TemplateSyntaxError as exc:
             problems.append(Diagnostic(exc.filename or exc.name or page.template, f"template error: {exc.message}",
