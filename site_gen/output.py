@@ -6,8 +6,10 @@ Input: (path, bytes) pairs, static asset folders, the output folder. Output: the
 
 from __future__ import annotations
 
+import ctypes
 import os
 import shutil
+import sys
 from pathlib import Path, PurePosixPath
 
 from site_gen.diagnostics import Diagnostic, SiteGenError
@@ -27,6 +29,7 @@ def safe_target(root: Path, relative: str) -> Path:
 
 def write_files(files: list[tuple[str, bytes]], static_dirs: list[Path], out_dir: Path) -> tuple[Path, int, int]:
     """Write everything into a fresh staging folder; return it with the file count and bytes written."""
+    recover(out_dir)
     stage = staging_dir(out_dir)
     if stage.exists():
         shutil.rmtree(stage)
@@ -55,11 +58,34 @@ def write_files(files: list[tuple[str, bytes]], static_dirs: list[Path], out_dir
     return stage, written, total
 
 
+def _exchange(a: Path, b: Path) -> bool:
+    """Atomically exchange two paths (Linux renameat2 RENAME_EXCHANGE); False where unsupported."""
+    if sys.platform != "linux":
+        return False
+    libc = ctypes.CDLL(None, use_errno=True)
+    renameat2 = getattr(libc, "renameat2", None)
+    if renameat2 is None:
+        return False
+    at_fdcwd, rename_exchange = -100, 2
+    result = renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange)
+    return result == 0
+
+
+def recover(out_dir: Path) -> None:
+    """Finish a swap that was killed between its two renames: the old site comes back."""
+    old = out_dir.with_name(f".{out_dir.name}.old")
+    if not out_dir.exists() and old.is_dir():
+        os.replace(old, out_dir)
+
+
 def swap_in(stage: Path, out_dir: Path) -> None:
-    """Replace out_dir with stage: rename the old one aside, rename the new one in, delete the old."""
+    """Replace out_dir with stage in one atomic exchange where the OS allows it, else two renames."""
     old = out_dir.with_name(f".{out_dir.name}.old")
     if old.exists():
         shutil.rmtree(old)
+    if out_dir.exists() and _exchange(stage, out_dir):
+        shutil.rmtree(stage)  # now holds the previous site
+        return
     if out_dir.exists():
         os.replace(out_dir, old)
     os.replace(stage, out_dir)
