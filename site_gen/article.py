@@ -11,6 +11,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import quote
 
 from site_gen.diagnostics import Diagnostic
 
@@ -45,6 +46,20 @@ REQUIRED_KEYS = ("title", "seed")
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 DATETIME_RE = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2})?(?:Z|[+-]\d{2}:\d{2})$")
+
+
+# Fields that are plain text by contract: markup in them is removed when read, so no tag from a seed
+# or a hand edit can reach a page, a feed, JSON-LD or the search index through them.
+PLAIN_TEXT_KEYS = ("title", "source", "summary")
+_MARKUP = re.compile(r"<script\b[^>]*>.*?</script\s*>|<style\b[^>]*>.*?</style\s*>|<[^<>]*>|<[a-zA-Z/!][^<>]*$", re.I | re.S)
+
+
+def plain_text(value: str) -> str:
+    """Text with every HTML tag (and script/style content) removed."""
+    previous = None
+    while previous != value:
+        previous, value = value, _MARKUP.sub("", value)
+    return value.strip()
 
 
 @dataclass(frozen=True)
@@ -149,14 +164,20 @@ def article_from_front_matter(
             if not isinstance(value, str):
                 bad(key, f"`{key}` must be text, not {type(value).__name__}")
                 continue
-            values[key] = value
+            if key == "original_url" and not re.match(r"^https?://", value.strip(), re.I):
+                bad(key, f"`original_url` must be an http(s) URL, not {value[:60]!r}")
+                continue
+            if key == "original_url":
+                # Percent-encode what a URL may not contain raw (spaces, quotes, angle brackets).
+                value = quote(value.strip(), safe=":/?#[]@!$&'()*+,;=%~")
+            values[key] = plain_text(value) if key in PLAIN_TEXT_KEYS else value
         elif key in LIST_KEYS:
             if isinstance(value, str):
                 value = [value]
             if not isinstance(value, list) or not all(isinstance(v, (str, int)) for v in value):
                 bad(key, f"`{key}` must be a list of text items")
                 continue
-            values[key] = tuple(str(v) for v in value)
+            values[key] = tuple(plain_text(str(v)) for v in value)
         elif key in BOOL_KEYS:
             if not isinstance(value, bool):
                 bad(key, f"`{key}` must be true or false")

@@ -18,7 +18,7 @@ from site_gen.article import SLUG_RE, Article, article_from_front_matter, articl
 from site_gen.diagnostics import Diagnostic, display_path
 
 FENCE = "---"
-MAX_YAML_ALIASES = 100
+MAX_YAML_ALIASES = 20
 
 
 class _LimitedLoader(yaml.SafeLoader):
@@ -30,6 +30,15 @@ class _LimitedLoader(yaml.SafeLoader):
             if self._alias_count > MAX_YAML_ALIASES:
                 raise yaml.YAMLError(f"more than {MAX_YAML_ALIASES} YAML aliases (`*name`); refusing a possible YAML bomb")
         return super().compose_node(parent, index)
+
+
+def safe_yaml_load(text: str) -> Any:
+    """yaml.safe_load that refuses alias bombs; raises yaml.YAMLError."""
+    loader = _LimitedLoader(text)
+    try:
+        return loader.get_single_data()
+    finally:
+        loader.dispose()
 
 
 @dataclass(frozen=True)
@@ -107,11 +116,19 @@ def read_articles(content_dir: Path) -> tuple[list[Article], list[Diagnostic]]:
     """Every content file, validated; returns the good articles and all problems of the bad ones."""
     articles: list[Article] = []
     problems: list[Diagnostic] = []
+    owners: dict[str, Path] = {}
     for path in content_files(content_dir):
         article, errs = read_article(path)
         problems.extend(errs)
-        if article is not None:
-            articles.append(article)
+        if article is None:
+            continue
+        if article.slug in owners:
+            # Two articles on one URL would overwrite each other's page: refuse, naming both files.
+            problems.append(Diagnostic(display_path(path), f"slug {article.slug!r} is already used by "
+                                       f"{display_path(owners[article.slug])}", line=1, hint="give one of them another `slug:`"))
+            continue
+        owners[article.slug or ""] = path
+        articles.append(article)
     return articles, problems
 
 
