@@ -63,6 +63,7 @@ def markdown_to_html(body: str) -> str:
 
 
 def _plain(text: str) -> str:
+    text = re.sub(r"<[^>]*>", "", text)  # raw HTML in a body is dropped on the page, so also in excerpts
     text = re.sub(r"!\[[^\]]*\]\([^)]*\)", "", text)
     text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", text)
     return re.sub(r"[#*_>|`]+", "", text).strip()
