@@ -1,51 +1,79 @@
-"""Keywords a reader would click: jieba TF-IDF over nouns, with a domain dictionary and stop words.
+"""Keywords a reader would click: zone short names, places, policy terms and industries.
 
-Input: Simplified text, the article's zones and regions. Output: at most MAX_TAGS tags, deterministic.
-Zone short names and places come first (they are what readers browse by), then domain terms.
+Input: the article's segmentation (one jieba pass, shared with the other enrich steps), the title's
+length, the leading tags (zone short names, places) and the tag vocabulary (user dictionary + stop
+words). Output: at most MAX_TAGS tags, the same for the same input.
+
+Scoring is TF-IDF over nouns with jieba's IDF table, title words counted three times; terms of the
+domain dictionary (新质生产力, 承诺制, 光伏 …) score triple, since they are what the archive is about.
+Verbs, places (regions have their own taxonomy and lead the list), stop words and single characters
+never become tags.
 """
 
 from __future__ import annotations
 
 import functools
-import threading
+from collections import Counter
+from dataclasses import dataclass
 from pathlib import Path
 
-import jieba
 import jieba.analyse
 
+from site_gen.enrich.segment import Tokens
+
 MAX_TAGS = 8
-NOUN_POS = ("n", "nz", "ns", "nt", "nl", "ng", "vn")
-_lock = threading.Lock()
+MAX_PLACES = 2
+_NOUN_POS = {"n", "nz", "nl", "nw"}
+_TITLE_WEIGHT = 3
+_DOMAIN_WEIGHT = 3.0
+
+
+@dataclass(frozen=True)
+class TagVocabulary:
+    domain: frozenset[str]  # user-dictionary terms tagged nz: policy terms and industries
+    stopwords: frozenset[str]
+    idf: dict[str, float]
+    median_idf: float
+
+
+def read_word_list(path: Path) -> frozenset[str]:
+    """One word a line; blank lines and `#` comments ignored."""
+    words = (line.split("#", 1)[0].strip() for line in path.read_text(encoding="utf-8").splitlines())
+    return frozenset(w for w in words if w)
 
 
 @functools.lru_cache(maxsize=4)
-def _extractor(userdict: Path, stopwords: Path) -> jieba.analyse.TFIDF:
-    with _lock:
-        tokenizer = jieba.Tokenizer()
-        tokenizer.load_userdict(str(userdict))
-        extractor = jieba.analyse.TFIDF()
-        extractor.tokenizer = tokenizer
-        extractor.postokenizer = jieba.posseg.POSTokenizer(tokenizer)
-        extractor.set_stop_words(str(stopwords))
-        return extractor
+def load_vocabulary(userdict: Path, stopwords: Path) -> TagVocabulary:
+    domain = set()
+    for line in userdict.read_text(encoding="utf-8").splitlines():
+        parts = line.split()
+        if len(parts) >= 3 and parts[2] == "nz":
+            domain.add(parts[0])
+    idf, median = jieba.analyse.TFIDF().idf_loader.get_idf()
+    return TagVocabulary(frozenset(domain), read_word_list(stopwords), idf, median)
 
 
-def _stopwords(path: Path) -> frozenset[str]:
-    return frozenset(line.strip() for line in path.read_text(encoding="utf-8").splitlines() if line.strip())
-
-
-def extract_tags(text: str, leading: tuple[str, ...], userdict: Path, stopwords: Path) -> tuple[str, ...]:
-    """`leading` (zone short names, places) come first; the rest is filled with TF-IDF nouns."""
-    extractor = _extractor(userdict, stopwords)
-    stop = _stopwords(stopwords)
-    tags: list[str] = []
-    for tag in leading:
-        if tag not in tags:
-            tags.append(tag)
-    for word in extractor.extract_tags(text, topK=MAX_TAGS * 3, allowPOS=NOUN_POS):
+def extract_tags(tokens: Tokens, title_length: int, leading: tuple[str, ...], vocabulary: TagVocabulary,
+                 exclude: frozenset[str] = frozenset()) -> tuple[str, ...]:
+    """`leading` tags first (zone short names, places), then the best-scoring nouns not in `exclude`
+    (surface forms of zones and regions, which the leading tags already stand for)."""
+    tf: Counter[str] = Counter()
+    offset = 0
+    for word, flag in tokens:
+        weight = _TITLE_WEIGHT if offset < title_length else 1
+        offset += len(word)
+        if len(word) < 2 or word in vocabulary.stopwords or word in exclude:
+            continue
+        if word in vocabulary.domain or flag in _NOUN_POS:
+            tf[word] += weight
+    scored = sorted(
+        ((-count * vocabulary.idf.get(word, vocabulary.median_idf) * (_DOMAIN_WEIGHT if word in vocabulary.domain else 1.0), word)
+         for word, count in tf.items()),
+    )
+    tags = list(dict.fromkeys(leading))
+    for _score, word in scored:
         if len(tags) >= MAX_TAGS:
             break
-        if len(word) < 2 or word in stop or word in tags or word.isdigit():
-            continue
-        tags.append(word)
+        if word not in tags and not any(word in tag or tag in word for tag in tags):
+            tags.append(word)
     return tuple(tags[:MAX_TAGS])
