@@ -2,18 +2,22 @@
 
 Input: a seeds directory and a content directory. Output: content files written, and an ImportReport
 that accounts for every seed — written, unchanged, kept (hand-edited content), duplicate or skipped
-with a reason. One bad seed never stops the others; nothing is lost without a line in the report.
+with a reason — plus warnings (damage left in a text, no date found). One bad seed never stops the
+others; nothing is lost without a line in the report.
+
+Per seed: decode.py (bytes → text) → clean.py (pinyin, mojibake, script) → formats.py (which kind of
+file; what its format states) → scrape.py (lines → title, date, credits, body, chrome) → dates.py →
+enrich (zones, regions, tags, categories) → Article; then duplicates.py, slugs.py and state.py decide
+what is written.
 """
 
 from __future__ import annotations
 
 import hashlib
-import json
-import os
 import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 import yaml
 
@@ -24,16 +28,22 @@ from site_gen.enrich import Enricher
 from site_gen.enrich.gazetteer import data_file
 from site_gen.importer import clean, dates
 from site_gen.importer.decode import DecodeError, decode_bytes
+from site_gen.importer.duplicates import DuplicateIndex, Fingerprint, fingerprint
 from site_gen.importer.formats import FormatError, parse_capture
 from site_gen.importer.scrape import parse_lines
 from site_gen.importer.slugs import slugify, unique_slug
+from site_gen.importer.state import STATE_FILE, load_state, save_state, sha256_text, write_atomic, Written
 
+# Bump when a change to the importer changes what it writes: seeds whose content files were not edited
+# by hand are then converted again (an unchanged seed is otherwise never re-read).
+IMPORTER_VERSION = 2
 SEED_SUFFIXES = {".txt", ".md", ".markdown", ".html", ".htm", ".text"}
 SIDECAR_SUFFIX = ".meta.yml"
-STATE_FILE = ".import-state.json"  # content file → sha256 of the text the importer wrote
 MAX_SEED_BYTES = 50 * 1024 * 1024
 SUMMARY_CHARS = 120
 GENERATED_TITLE_CHARS = 32
+
+__all__ = ["IMPORTER_VERSION", "STATE_FILE", "ImportReport", "SeedOutcome", "SeedConverter", "import_seeds"]
 
 
 class SeedError(ValueError):
@@ -63,11 +73,12 @@ class ImportReport:
 
 
 @dataclass
-class _Converted:
+class Converted:
     article: Article
-    fingerprint: str
+    fingerprint: Fingerprint
     candidates: tuple[str, ...] = ()
-    warnings: list[str] = field(default_factory=list)
+    warnings: list[Diagnostic] = field(default_factory=list)
+    dropped: list[str] = field(default_factory=list)  # chrome lines left out of the body
 
 
 def seed_files(seeds_dir: Path) -> list[Path]:
@@ -81,15 +92,10 @@ def seed_files(seeds_dir: Path) -> list[Path]:
     return files
 
 
-def _fingerprint(text: str) -> str:
-    """Same story, whatever the script, whitespace or punctuation it was captured with."""
-    letters = re.sub(r"[^\u4e00-\u9fffA-Za-z0-9]", "", text)
-    return hashlib.sha256(letters.encode("utf-8")).hexdigest()
-
-
 def _generate_title(blocks: list[str]) -> str:
     first = next((b for b in blocks if not b.startswith(("#", "!", "|"))), blocks[0] if blocks else "")
-    sentence = re.split(r"[。！？!?]", first, maxsplit=1)[0]
+    sentence = clean.normalise_line(first.split("](")[0] if first.startswith("[") else first)
+    sentence = re.split(r"[。！？!?]", sentence, maxsplit=1)[0]
     if len(sentence) <= GENERATED_TITLE_CHARS:
         return sentence
     cut = max(sentence.rfind(p, 0, GENERATED_TITLE_CHARS) for p in "，,、；：")
@@ -100,7 +106,8 @@ def _summary(blocks: list[str]) -> str | None:
     for block in blocks:
         if block.startswith(("#", "!", "|", "-", ">")):
             continue
-        text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", block)
+        text = re.sub(r"!?\[([^\]]*)\]\([^)]*\)", r"\1", block)
+        text = re.sub(r"^(?:本报|本台|本网)讯\s*", "", text)
         sentences = re.findall(r"[^。！？!?]+[。！？!?]?", text)
         summary = ""
         for sentence in sentences:
@@ -109,23 +116,33 @@ def _summary(blocks: list[str]) -> str | None:
             summary += sentence
         if len(summary) > SUMMARY_CHARS:
             summary = summary[:SUMMARY_CHARS].rstrip("，,、；：") + "…"
-        return summary.strip() or None
+        if summary.strip():
+            return summary.strip()
     return None
 
 
-def _read_sidecar(seed_path: Path) -> dict[str, Any]:
-    sidecar = seed_path.with_name(seed_path.name + SIDECAR_SUFFIX)
-    if not sidecar.is_file():
-        sidecar = seed_path.with_suffix(SIDECAR_SUFFIX)
-    if not sidecar.is_file():
-        return {}
+def sidecar_path(seed_path: Path) -> Path | None:
+    """`NAME.txt.meta.yml` or `NAME.meta.yml` beside the seed."""
+    for candidate in (seed_path.with_name(seed_path.name + SIDECAR_SUFFIX), seed_path.with_suffix(SIDECAR_SUFFIX)):
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def read_sidecar(path: Path | None) -> tuple[dict[str, Any], bytes]:
+    """The sidecar's keys (front matter keys that win over what was extracted) and its bytes."""
+    if path is None:
+        return {}, b""
     try:
-        data = yaml.safe_load(sidecar.read_text(encoding="utf-8-sig"))
+        raw = path.read_bytes()
+        data = yaml.safe_load(raw.decode("utf-8-sig"))
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
-        raise SeedError(f"sidecar {sidecar.name} is not readable YAML: {str(exc).splitlines()[0]}") from None
+        raise SeedError(f"sidecar {path.name} is not readable YAML: {str(exc).splitlines()[0]}") from None
+    if data is None:
+        return {}, raw
     if not isinstance(data, dict):
-        raise SeedError(f"sidecar {sidecar.name} must be a mapping of front matter keys")
-    return data
+        raise SeedError(f"sidecar {path.name} must be a mapping of front matter keys")
+    return data, raw
 
 
 class SeedConverter:
@@ -136,12 +153,20 @@ class SeedConverter:
         repairs_path = data_file("mojibake.yml", site_data_dir)
         self.repairs: dict[str, str] = (yaml.safe_load(repairs_path.read_text(encoding="utf-8")) or {}).get("repairs", {})
 
-    def convert(self, data: bytes, seed: str, sidecar: dict[str, Any]) -> _Converted:
+    def convert(self, data: bytes, seed: str, sidecar: dict[str, Any]) -> Converted:
         try:
             text, _encoding = decode_bytes(data)
         except DecodeError as exc:
             raise SeedError(str(exc)) from None
-        text = clean.fix_mojibake(clean.strip_pinyin(text), self.repairs)
+        # Repairs first: the table's keys are the damage exactly as captured, pinyin included; then
+        # what is still damaged is found at (nearly) the line and column of the raw file.
+        text = clean.fix_mojibake(text, self.repairs)
+        warnings = [
+            Diagnostic(seed, f"text still damaged after repair: {d.text!r} (left as captured; add a repair to "
+                             f"mojibake.yml if the original is certain)", line=d.line, col=d.col, severity="warning")
+            for d in clean.find_damage(text)
+        ]
+        text = clean.strip_pinyin(text)
         traditional = clean.is_traditional(text)
         if traditional:
             text = clean.to_simplified(text)
@@ -149,8 +174,11 @@ class SeedConverter:
             capture = parse_capture(text)
         except FormatError as exc:
             raise SeedError(str(exc)) from None
-        lines = [clean.normalise_line(line) for line in capture.body.split("\n")]
-        scrape = parse_lines(lines, title=clean.normalise_line(capture.title) if capture.title else None)
+        body_text = clean.strip_stray_tags(capture.body) if capture.kind == "text" else capture.body
+        lines = [clean.normalise_line(line) for line in body_text.split("\n")]
+        meta_lines = [clean.normalise_line(line) for line in capture.meta_lines]
+        scrape = parse_lines(lines, title=clean.normalise_line(capture.title) if capture.title else None,
+                             meta_lines=meta_lines)
         if not scrape.blocks:
             raise SeedError("no article text found (only site chrome or empty)")
         body = "\n\n".join(scrape.blocks)
@@ -163,21 +191,22 @@ class SeedConverter:
         if not title:
             title, title_generated = _generate_title(scrape.blocks), True
 
+        stated = capture.stated
         enrichment = self.enricher.enrich(title, body)
         meta: dict[str, Any] = {
             "title": title,
             "title_generated": title_generated,
             "date": found.iso if found else None,
             "date_inferred": bool(found and found.inferred),
-            "source": scrape.source,
-            "authors": scrape.authors,
-            "editors": scrape.editors,
+            "source": stated.get("source") or scrape.source,
+            "authors": stated.get("authors") or scrape.authors,
+            "editors": stated.get("editors") or scrape.editors,
             "original_url": capture.original_url,
             "zones": list(enrichment.zones),
             "regions": list(enrichment.regions),
             "categories": list(enrichment.categories),
             "tags": list(enrichment.tags),
-            "summary": _summary(scrape.blocks),
+            "summary": stated.get("summary") or _summary(scrape.blocks),
             "lang": "zh-Hans",
             "original_script": "zh-Hant" if traditional else None,
             "seed": seed,
@@ -190,53 +219,53 @@ class SeedConverter:
             extra["source_tags"] = capture.source_meta["tags"]
         if scrape.captions:
             extra["image_captions"] = scrape.captions
+        if scrape.photographers:
+            extra["photographers"] = scrape.photographers
+        if scrape.credits:
+            extra["credits"] = scrape.credits
         if extra:
             meta["extra"] = extra
         for key, value in sidecar.items():
             meta[key] = value
             if key == "date" and "date_inferred" not in sidecar:
                 meta["date_inferred"] = False
+        if not meta.get("date"):
+            warnings.append(Diagnostic(seed, "no publication date in the page; left empty (a sidecar "
+                                             f"{Path(seed).name}{SIDECAR_SUFFIX} with `date:` can give it)",
+                                       severity="warning"))
         article, problems = article_from_front_matter(meta, body, seed)
         if article is None:
             raise SeedError("; ".join(p.message for p in problems))
-        return _Converted(article, _fingerprint(body), enrichment.zone_candidates)
+        return Converted(article, fingerprint(body), enrichment.zone_candidates, warnings, scrape.dropped)
 
 
-def _load_state(content_dir: Path) -> dict[str, str]:
-    try:
-        return json.loads((content_dir / STATE_FILE).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
+def import_seeds(seeds_dir: Path, content_dir: Path, site_data_dir: Path | None = None,
+                 progress: Callable[[int, int | None], None] | None = None) -> ImportReport:
+    """Import every seed that is new or changed; account for every seed in the report.
 
-
-def _write_atomic(path: Path, text: str) -> None:
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text(text, encoding="utf-8", newline="\n")
-    os.replace(tmp, path)
-
-
-def _sha(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
-
-
-def import_seeds(seeds_dir: Path, content_dir: Path, site_data_dir: Path | None = None) -> ImportReport:
-    """Import every seed that is new or changed; account for every seed in the report."""
+    `progress(done, total)` is called after each seed when given (the CLI's progress display).
+    """
     content_dir.mkdir(parents=True, exist_ok=True)
-    state = _load_state(content_dir)
+    state = load_state(content_dir)
     existing: dict[str, tuple[Path, Article]] = {}
     for path in sorted(content_dir.glob("*.md")):
         article, _problems = read_article(path)
         if article is not None:
             existing[article.seed] = (path, article)
     taken = {a.slug for _, a in existing.values() if a.slug} | {p.stem for p, _ in existing.values()}
-    seen_fingerprints: dict[str, str] = {}
+    duplicates = DuplicateIndex()
     outcomes: list[SeedOutcome] = []
+    warnings: list[Diagnostic] = []
     candidates: dict[str, int] = {}
     converter: SeedConverter | None = None
     seeds_root = seeds_dir.resolve()
 
-    for path in seed_files(seeds_dir):
+    paths = seed_files(seeds_dir)
+    for number, path in enumerate(paths):
+        if progress is not None and number:
+            progress(number, len(paths))
         seed = path.relative_to(seeds_dir).as_posix()
+        previous = existing.get(seed)
         try:
             if path.is_symlink() and not path.resolve().is_relative_to(seeds_root):
                 raise SeedError("symlink points outside the seeds directory; copy the file in instead")
@@ -245,13 +274,16 @@ def import_seeds(seeds_dir: Path, content_dir: Path, site_data_dir: Path | None 
             if path.stat().st_size > MAX_SEED_BYTES:
                 raise SeedError(f"larger than {MAX_SEED_BYTES // (1024 * 1024)} MB; split or trim it")
             data = path.read_bytes()
-            sha = hashlib.sha256(data).hexdigest()
-            previous = existing.get(seed)
-            sidecar = _read_sidecar(path)
-            if previous and previous[1].seed_sha256 == sha and not sidecar:
-                outcomes.append(SeedOutcome(seed, "unchanged", previous[0].name))
-                fingerprint = _fingerprint(previous[1].body)
-                seen_fingerprints.setdefault(fingerprint, seed)
+            sidecar, sidecar_bytes = read_sidecar(sidecar_path(path))
+            inputs = hashlib.sha256(hashlib.sha256(data).digest() + hashlib.sha256(sidecar_bytes).digest()).hexdigest()
+            if previous and state.is_current(previous[0].name, inputs, IMPORTER_VERSION):
+                duplicates.add(seed, fingerprint(previous[1].body))
+                current = previous[0].read_text(encoding="utf-8")
+                if state.is_untouched(previous[0].name, current):
+                    outcomes.append(SeedOutcome(seed, "unchanged", previous[0].name))
+                else:
+                    outcomes.append(SeedOutcome(seed, "kept", previous[0].name,
+                                                reason="content file was edited by hand; not overwritten"))
                 continue
             converter = converter or SeedConverter(Enricher(site_data_dir), site_data_dir)
             converted = converter.convert(data, seed, sidecar)
@@ -261,13 +293,16 @@ def import_seeds(seeds_dir: Path, content_dir: Path, site_data_dir: Path | None 
         except OSError as exc:
             outcomes.append(SeedOutcome(seed, "skipped", reason=f"cannot read: {exc.strerror}"))
             continue
+        warnings.extend(converted.warnings)
         for name in converted.candidates:
             candidates[name] = candidates.get(name, 0) + 1
-        duplicate_of = seen_fingerprints.get(converted.fingerprint)
+        duplicate_of = duplicates.find(converted.fingerprint)
         if duplicate_of is not None:
-            outcomes.append(SeedOutcome(seed, "duplicate", reason=f"same story as {duplicate_of}"))
+            other, score = duplicate_of
+            share = "the same text" if score >= 1.0 else f"about {score:.0%} of the text in common"
+            outcomes.append(SeedOutcome(seed, "duplicate", reason=f"same story as {other} ({share}); not imported twice"))
             continue
-        seen_fingerprints[converted.fingerprint] = seed
+        duplicates.add(seed, converted.fingerprint)
 
         article = converted.article
         if previous:
@@ -283,19 +318,18 @@ def import_seeds(seeds_dir: Path, content_dir: Path, site_data_dir: Path | None 
         if target.exists():
             current = target.read_text(encoding="utf-8")
             if current == text:
+                state.files[target.name] = Written(sha256_text(text), inputs)
                 outcomes.append(SeedOutcome(seed, "unchanged", target.name))
                 continue
-            if state.get(target.name) != _sha(current):
+            if not state.is_untouched(target.name, current):
                 outcomes.append(SeedOutcome(seed, "kept", target.name,
                                             reason="content file was edited by hand; not overwritten"))
                 continue
-        _write_atomic(target, text)
-        state[target.name] = _sha(text)
+        write_atomic(target, text)
+        state.files[target.name] = Written(sha256_text(text), inputs)
         outcomes.append(SeedOutcome(seed, "written", target.name))
 
-    state = {name: digest for name, digest in sorted(state.items()) if (content_dir / name).exists()}
-    state_text = json.dumps(state, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
-    state_path = content_dir / STATE_FILE
-    if not state_path.exists() or state_path.read_text(encoding="utf-8") != state_text:
-        _write_atomic(state_path, state_text)
-    return ImportReport(tuple(outcomes), zone_candidates=tuple(sorted(candidates.items())))
+    if progress is not None:
+        progress(len(paths), len(paths))
+    save_state(content_dir, state, IMPORTER_VERSION)
+    return ImportReport(tuple(outcomes), tuple(warnings), zone_candidates=tuple(sorted(candidates.items())))

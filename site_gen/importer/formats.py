@@ -16,6 +16,7 @@ import yaml
 from markdownify import markdownify
 from selectolax.lexbor import LexborHTMLParser as HTMLParser, LexborNode as Node
 
+from site_gen.content import safe_yaml_load
 from site_gen.importer import dates
 
 
@@ -30,7 +31,9 @@ class Capture:
     title: str | None = None
     date: dates.FoundDate | None = None
     original_url: str | None = None
+    stated: dict[str, Any] = field(default_factory=dict)  # contract fields the format states (authors, source …)
     source_meta: dict[str, Any] = field(default_factory=dict)  # what the format said that is not ours
+    meta_lines: list[str] = field(default_factory=list)  # page chrome near the article: read for metadata only
 
 
 _HTML_START = re.compile(r"^\s*(?:<!doctype html|<html|<head|<meta|<body)", re.I)
@@ -74,6 +77,41 @@ def _drop_chrome_lines(body: str) -> tuple[str, str | None]:
     return "\n".join(kept), url
 
 
+_MD_BLOCK_START = re.compile(r"^(?:#{1,6}\s|[-*+]\s|\d+[.)]\s|>|\||!\[|```|<)")
+
+
+def unwrap_markdown(body: str) -> str:
+    """Join hard-wrapped Markdown paragraphs into one line each (Chinese text joins without a space).
+
+    Headings, list items, quotes, tables and images keep their own lines; code fences are left alone.
+    """
+    out: list[str] = []
+    in_code = False
+    for line in body.split("\n"):
+        stripped = line.strip()
+        if stripped.startswith("```"):
+            in_code = not in_code
+            out.append(line)
+            continue
+        joinable = (not in_code and stripped and out and out[-1].strip() and not _MD_BLOCK_START.match(stripped)
+                    and not _MD_BLOCK_START.match(out[-1].strip()) and not out[-1].endswith("  "))
+        if joinable:
+            previous = out[-1].rstrip()
+            space = "" if re.search(r"[\u3000-\u9fff\uff00-\uffef]$", previous) or re.match(r"[\u3000-\u9fff\uff00-\uffef]", stripped) else " "
+            out[-1] = previous + space + stripped
+        else:
+            out.append(line)
+    return "\n".join(out)
+
+
+def _as_names(value: Any) -> list[str]:
+    if isinstance(value, str):
+        return [n for n in re.split(r"[\s、，,;；/]+", value) if n]
+    if isinstance(value, list):
+        return [str(v).strip() for v in value if str(v).strip()]
+    return []
+
+
 def parse_front_matter_post(text: str) -> Capture:
     stripped = text.lstrip("\ufeff \n")
     fence = stripped[:3]
@@ -83,7 +121,7 @@ def parse_front_matter_post(text: str) -> Capture:
         raise FormatError(f"front matter opened with `{fence}` on line 1 is never closed")
     raw = "\n".join(lines[1:end])
     try:
-        meta = tomllib.loads(raw) if fence == "+++" else yaml.safe_load(raw)
+        meta = tomllib.loads(raw) if fence == "+++" else safe_yaml_load(raw)
     except (yaml.YAMLError, tomllib.TOMLDecodeError) as exc:
         raise FormatError(f"invalid front matter: {exc}".splitlines()[0]) from None
     if meta is None:
@@ -93,15 +131,27 @@ def parse_front_matter_post(text: str) -> Capture:
     body, url = _drop_chrome_lines("\n".join(lines[end + 1:]))
     if _HAS_BLOCK_TAGS.search(body):
         body = html_to_markdown(body)
+    else:
+        body = unwrap_markdown(body)
     title = meta.get("title")
     found = None
     raw_date = meta.get("date")
     if raw_date is not None:
         found = dates.find_full_date(raw_date.isoformat() if hasattr(raw_date, "isoformat") else str(raw_date))
-    source_meta = {k: meta[k] for k in ("categories", "tags", "author", "layout") if meta.get(k)}
+    source_meta = {k: meta[k] for k in ("categories", "tags", "layout") if meta.get(k)}
+    stated: dict[str, Any] = {}
+    authors = _as_names(meta.get("authors") or meta.get("author"))
+    if authors:
+        stated["authors"] = authors
+    editors = _as_names(meta.get("editors") or meta.get("editor"))
+    if editors:
+        stated["editors"] = editors
+    for key in ("source", "summary", "description"):
+        if isinstance(meta.get(key), str) and meta[key].strip():
+            stated.setdefault("summary" if key == "description" else key, meta[key].strip())
     url = meta.get("original_url") or meta.get("source_url") or meta.get("link") or url
     return Capture("jekyll", body, title=str(title).strip() if title else None, date=found,
-                   original_url=str(url) if url else None, source_meta=source_meta)
+                   original_url=str(url) if url else None, stated=stated, source_meta=source_meta)
 
 
 def _meta_content(tree: HTMLParser, *selectors: str) -> str | None:
@@ -114,9 +164,54 @@ def _meta_content(tree: HTMLParser, *selectors: str) -> str | None:
     return None
 
 
+# Where CMSs put the article body: TRS (government sites), 人民网, WordPress, generic.
+_CONTENT_SELECTORS = (
+    "[itemprop=articleBody]", ".TRS_Editor", "#zoom", ".pages_content", "#rwb_zw", ".rm_txt_con", ".entry-content",
+    ".post-content", ".article-content", ".article_content", "#article_content", ".news_content", ".content_text",
+    "article", "#content", ".content", "main",
+)
+# ` - 山西省人民政府`, `_晋中市商务局`, `--山西频道--人民网`: a site's name after the headline in <title>.
+_SITE_SUFFIX = re.compile(
+    r"\s*(?:\s[-_|｜—]\s|_|--|\||｜)\s*[^_|｜\s]{0,25}(?:网|政府|日报|晚报|频道|门户|官网|在线|新闻|厅|局|委|办|中心|报|\.com|\.cn)$"
+)
+
+
+def _page_title(tree: HTMLParser, main: Node | None) -> str | None:
+    """og:title, the TRS ArticleTitle, the article's <h1>, else <title> without the site's name."""
+    title = _meta_content(tree, "meta[property='og:title']", "meta[name=ArticleTitle]")
+    if not title and main is not None:
+        heading = main.css_first("h1") or main.css_first("h2")
+        title = heading.text(strip=True) if heading is not None else None
+    if not title:
+        for selector in (".article-title", ".entry-title", ".news_title", ".title h1", "h1.title", "h1"):
+            node = tree.css_first(selector)
+            if node is not None and 4 <= len(node.text(strip=True)) <= 100:
+                title = node.text(strip=True)
+                break
+    if not title:
+        title = _meta_content(tree, "title")
+        while title and _SITE_SUFFIX.search(title) and len(_SITE_SUFFIX.sub("", title)) >= 4:
+            title = _SITE_SUFFIX.sub("", title)
+    return " ".join(title.split()) if title else None
+
+
+def _chrome_lines(tree: HTMLParser, main: Node) -> list[str]:
+    """Short text lines of the page just before and after the article body: where bylines and dates sit."""
+    page = [line.strip() for line in (tree.body.text(separator="\n") if tree.body else "").split("\n") if line.strip()]
+    inner = [line.strip() for line in main.text(separator="\n").split("\n") if line.strip()]
+    if not inner:
+        return page[:40]
+    try:
+        start = page.index(inner[0])
+    except ValueError:
+        return []
+    end = start + len(inner)
+    return [line for line in page[max(0, start - 30):start] + page[end:end + 15] if len(line) <= 100]
+
+
 def _main_content(tree: HTMLParser) -> Node | None:
     """The article element: <article>, a known content class, else the block with the most paragraph text."""
-    for selector in ("article", "[itemprop=articleBody]", ".article-content", ".TRS_Editor", "#content", ".content", "main"):
+    for selector in _CONTENT_SELECTORS:
         node = tree.css_first(selector)
         if node is not None and len(node.text(strip=True)) > 80:
             return node
@@ -130,9 +225,12 @@ def _main_content(tree: HTMLParser) -> Node | None:
 
 def parse_html_page(text: str) -> Capture:
     tree = HTMLParser(text)
-    title = _meta_content(tree, "meta[property='og:title']", "h1", "title")
-    if title:
-        title = re.split(r"\s+[-_|｜—]\s+", title)[0].strip()
+    for node in tree.css("script, style, noscript"):
+        node.decompose()
+    main = _main_content(tree)
+    if main is None:
+        raise FormatError("an HTML page with no body")
+    title = _page_title(tree, main)
     found = None
     raw_date = _meta_content(tree, "meta[property='article:published_time']", "meta[name=publishdate]",
                              "meta[name=PubDate]", "time[datetime]")
@@ -142,16 +240,20 @@ def parse_html_page(text: str) -> Capture:
     if url is None:
         canonical = tree.css_first("link[rel=canonical]")
         url = canonical.attributes.get("href") if canonical is not None else None
-    main = _main_content(tree)
-    if main is None:
-        raise FormatError("an HTML page with no body")
+    stated: dict[str, Any] = {}
+    source = _meta_content(tree, "meta[name=ContentSource]", "meta[name=source]")
+    if source:
+        source = re.sub(r"^(?:文章)?来源\s*[:：]\s*", "", source).strip()
+        if source:
+            stated["source"] = source
+    authors = _as_names(_meta_content(tree, "meta[name=author]", "meta[name=Author]") or "")
+    if authors and all(re.fullmatch(r"[\u4e00-\u9fff·]{2,10}", a) for a in authors):
+        stated["authors"] = authors  # a CMS user name such as `admin` is not a reporter
+    meta_lines = _chrome_lines(tree, main)
     for heading in main.css("h1"):
         heading.decompose()  # the title is taken already
-    body = html_to_markdown(main.html or "")
-    if found is None:
-        header_text = (tree.body.text(separator="\n") if tree.body else "")[:3000]
-        found = dates.find_full_date(header_text)
-    return Capture("html", body, title=title, date=found, original_url=url)
+    body, _url = _drop_chrome_lines(html_to_markdown(main.html or ""))
+    return Capture("html", body, title=title, date=found, original_url=url, stated=stated, meta_lines=meta_lines)
 
 
 def parse_capture(text: str) -> Capture:

@@ -1,0 +1,75 @@
+"""Duplicate seeds: the same story captured twice (in both scripts, from two sites, with other chrome).
+
+Input: the Simplified body of each converted seed. Output: for a new body, the seed it duplicates (and
+how much text they share), or None. Bodies are compared on their letters only, so script (the bodies
+are already converted to Simplified), whitespace, punctuation and Markdown make no difference; a
+bottom-k sketch of character shingles catches near-duplicates (a paragraph more or less, a changed
+byline) without comparing every pair.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import zlib
+from dataclasses import dataclass
+
+SHINGLE = 5  # characters per shingle: long enough to be specific, short enough to survive small edits
+SKETCH = 64  # hashes kept per body
+NEAR_DUPLICATE = 0.75  # estimated Jaccard similarity from which two bodies are the same story
+_NOT_LETTER = re.compile(r"[^\u4e00-\u9fffA-Za-z0-9]+")
+_LINK = re.compile(r"\]\([^)]*\)")
+
+
+@dataclass(frozen=True)
+class Fingerprint:
+    exact: str
+    sketch: frozenset[int]
+
+
+def fingerprint(body: str) -> Fingerprint:
+    letters = _NOT_LETTER.sub("", _LINK.sub("]", body)).lower()
+    hashes = {zlib.crc32(letters[i:i + SHINGLE].encode("utf-8")) for i in range(max(1, len(letters) - SHINGLE + 1))}
+    return Fingerprint(hashlib.sha256(letters.encode("utf-8")).hexdigest(), frozenset(sorted(hashes)[:SKETCH]))
+
+
+def similarity(a: Fingerprint, b: Fingerprint) -> float:
+    """Estimated Jaccard similarity of the two bodies' shingle sets (bottom-k estimator)."""
+    if a.exact == b.exact:
+        return 1.0
+    union_bottom = sorted(a.sketch | b.sketch)[:SKETCH]
+    if not union_bottom:
+        return 0.0
+    shared = sum(1 for h in union_bottom if h in a.sketch and h in b.sketch)
+    return shared / len(union_bottom)
+
+
+class DuplicateIndex:
+    """Seeds seen so far in this import, by fingerprint; answers "is this one a duplicate?"."""
+
+    def __init__(self) -> None:
+        self._exact: dict[str, str] = {}
+        self._by_hash: dict[int, list[tuple[str, Fingerprint]]] = {}
+
+    def find(self, fp: Fingerprint) -> tuple[str, float] | None:
+        if fp.exact in self._exact:
+            return self._exact[fp.exact], 1.0
+        counts: dict[str, int] = {}
+        prints: dict[str, Fingerprint] = {}
+        for h in fp.sketch:
+            for seed, other in self._by_hash.get(h, ()):
+                counts[seed] = counts.get(seed, 0) + 1
+                prints[seed] = other
+        best: tuple[str, float] | None = None
+        for seed in sorted(counts):
+            if counts[seed] < SKETCH // 8:
+                continue
+            score = similarity(fp, prints[seed])
+            if score >= NEAR_DUPLICATE and (best is None or score > best[1]):
+                best = (seed, score)
+        return best
+
+    def add(self, seed: str, fp: Fingerprint) -> None:
+        self._exact.setdefault(fp.exact, seed)
+        for h in fp.sketch:
+            self._by_hash.setdefault(h, []).append((seed, fp))
