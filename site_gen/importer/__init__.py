@@ -30,7 +30,7 @@ from site_gen.importer import clean, dates
 from site_gen.importer.decode import DecodeError, decode_bytes
 from site_gen.importer.duplicates import DuplicateIndex, Fingerprint, fingerprint
 from site_gen.importer.formats import FormatError, parse_capture
-from site_gen.importer.scrape import parse_lines
+from site_gen.importer.scrape import clean_source, parse_lines
 from site_gen.importer.slugs import slugify, unique_slug
 from site_gen.importer.state import STATE_FILE, load_state, save_state, sha256_text, write_atomic, Written
 
@@ -184,6 +184,8 @@ class SeedConverter:
         body = "\n\n".join(scrape.blocks)
 
         found = capture.date or scrape.date
+        if capture.date and scrape.date and scrape.date.iso.startswith(capture.date.iso) and "T" not in capture.date.iso:
+            found = scrape.date  # the page's own line gives the time of day the <meta> left out
         if found is None and scrape.month_day is not None:
             found = dates.infer_month_day(*scrape.month_day, text=body)
         title = scrape.title
@@ -198,7 +200,7 @@ class SeedConverter:
             "title_generated": title_generated,
             "date": found.iso if found else None,
             "date_inferred": bool(found and found.inferred),
-            "source": stated.get("source") or scrape.source,
+            "source": clean_source(stated["source"]) if stated.get("source") else scrape.source,
             "authors": stated.get("authors") or scrape.authors,
             "editors": stated.get("editors") or scrape.editors,
             "original_url": capture.original_url,

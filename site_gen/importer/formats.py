@@ -59,6 +59,11 @@ def html_to_markdown(html: str) -> str:
     cleaned = tree.body.html if tree.body else html
     markdown = markdownify(cleaned or "", heading_style="ATX", bullets="-", strip=["span", "font"])
     lines = [line.strip() for line in markdown.replace("\r", "").split("\n")]
+    # Section subheadings are `##` whatever level the page used (the title is the page's only h1).
+    levels = [len(m.group(1)) for line in lines if (m := re.match(r"^(#{1,6}) ", line))]
+    if levels and min(levels) != 2:
+        shift = 2 - min(levels)
+        lines = [re.sub(r"^(#{1,6}) ", lambda m: "#" * min(6, len(m.group(1)) + shift) + " ", line) for line in lines]
     return "\n".join(lines)
 
 

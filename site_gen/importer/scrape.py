@@ -36,7 +36,7 @@ _REPORTER_BYLINE = re.compile(
     r"[（(]\s*(?P<outlet>[^()（）\s]{2,12})?\s*(?:本报|首席|见习|特约)?(?:记者|通讯员)\s*(?P<names>[^()（）]{2,60}?)\s*[)）]\s*$"
 )
 _LEADING_BYLINE = re.compile(
-    r"^(?P<lead>(?:本报|本台|本网)讯\s*)?[（(]\s*(?P<outlet>[^()（）\s]{2,12})?\s*(?:本报|首席|见习|特约)?(?:记者|通讯员)\s*(?P<names>[^()（）]{2,60}?)\s*[)）]\s*"
+    r"^(?P<lead>(?:(?:本报|本台|本网)讯|[\u4e00-\u9fff]{2,14}(?:\d{1,2}月)?\d{1,2}日电)\s*)?[（(]\s*(?P<outlet>[^()（）\s]{2,12})?\s*(?:本报|首席|见习|特约)?(?:记者|通讯员)\s*(?P<names>[^()（）]{2,60}?)\s*[)）]\s*"
 )
 _PLAIN_BYLINE = re.compile(rf"[（(]\s*(?P<names>{_NAME}(?:[ 、，,]+{_NAME}){{0,5}})\s*[)）]\s*$")
 _END_MARK = re.compile(r"^[（(]\s*完\s*[)）]$|^[【\[]\s*完\s*[】\]]$")
@@ -81,7 +81,7 @@ def _add_unique(target: list[str], names: list[str]) -> None:
             target.append(name)
 
 
-def _clean_source(source: str) -> str:
+def clean_source(source: str) -> str:
     """`人民网－山西频道` → `人民网`: a channel of an outlet is still the outlet."""
     source = source.strip().strip("【】[]")
     return re.split(r"\s*[－—-]\s*\S{1,8}频道$", source)[0] or source
@@ -155,7 +155,7 @@ def read_metadata_line(line: str, scrape: Scrape) -> bool:
     if found and (source or len(line) <= 40 or re.search(r"发布|时间|作者|浏览|日期", line)):
         scrape.date = scrape.date or found
         if source:
-            scrape.source = scrape.source or _clean_source(source["source"])
+            scrape.source = scrape.source or clean_source(source["source"])
         for credit in re.finditer(r"(?:作者|记者|编辑|责任编辑|责编)\s*[:：]\s*(?P<names>[\u4e00-\u9fff·、 ]{2,30}?)(?=\s{2,}|\s*[|｜]|\s*(?:来源|发布|时间|浏览|日期|$))", line):
             names = split_names(credit["names"])
             if _names_only(names):
@@ -164,7 +164,7 @@ def read_metadata_line(line: str, scrape: Scrape) -> bool:
         return True
     source_only = _SOURCE_ONLY.match(line)
     if source_only:
-        scrape.source = scrape.source or _clean_source(source_only["source"])
+        scrape.source = scrape.source or clean_source(source_only["source"])
         return True
     month_day = dates.find_relative_wordpress_date(line)
     if month_day:
@@ -220,7 +220,7 @@ def strip_trailing_bylines(text: str, scrape: Scrape) -> str:
     while True:
         source = _ARTICLE_SOURCE.search(text)
         if source and source.end() >= len(text.rstrip()):
-            scrape.source = scrape.source or _clean_source(source["source"])
+            scrape.source = scrape.source or clean_source(source["source"])
             text = text[: source.start()].rstrip()
             continue
         reporter = _REPORTER_BYLINE.search(text)
@@ -254,7 +254,15 @@ def _strip_leading_byline(text: str, scrape: Scrape) -> str:
     if match["outlet"] and not match["lead"]:
         scrape.source = scrape.source or match["outlet"]
     _add_unique(scrape.authors, _byline_names(match["names"], scrape))
-    return (match["lead"] or "").strip() + text[match.end():]
+    lead = (match["lead"] or "").strip()
+    return f"{lead} {text[match.end():]}" if lead else text[match.end():]
+
+
+def _block_kind(block: str) -> str:
+    last = block.rsplit("\n", 1)[-1]
+    if last.startswith("|"):
+        return "|"
+    return "list" if last.startswith(("- ", "* ", "+ ")) or re.match(r"^\d+\. ", last) else "text"
 
 
 def parse_lines(lines: list[str], title: str | None = None, meta_lines: list[str] | None = None) -> Scrape:
@@ -311,7 +319,14 @@ def parse_lines(lines: list[str], title: str | None = None, meta_lines: list[str
             line = _strip_leading_byline(line, scrape)
             if not line:
                 continue
-        if line.startswith(("#", "![", "|", "- ", "* ", "> ")) or re.match(r"^\d+\. ", line):
+        if line.startswith(("|", "- ", "* ", "+ ")) or re.match(r"^\d+\. ", line):
+            # Rows of one table, items of one list: one block, line by line.
+            kind = "|" if line.startswith("|") else "list"
+            if gap <= 1 and scrape.blocks and _block_kind(scrape.blocks[-1]) == kind:
+                scrape.blocks[-1] += "\n" + line
+            else:
+                scrape.blocks.append(line)
+        elif line.startswith(("#", "![", "> ")):
             scrape.blocks.append(line)
         elif len(line) <= 60 and _CAPTION.search(line):
             scrape.captions.append(line)
