@@ -1,0 +1,492 @@
+"""The benchmark: site_gen against Hugo (+ Pagefind) and Pelican on the same generated archive.
+
+Input: sizes N (articles) and a run count. For each N it generates the archive (bench/generate.py, cached
+in the work folder), then measures, in the same run and on the same articles:
+  site_gen  import throughput (articles/s) on the raw seeds, re-import of unchanged seeds, cold build with
+            the time per stage (parsed from the `time per stage:` line the build prints), no-change rebuild,
+            one-article-edit rebuild, peak memory, pages and bytes written;
+  Hugo      cold build, no-change rebuild, one-edit rebuild (plain templates in bench/peers/hugo);
+  Pagefind  on Hugo's output (cold index);
+  Pelican   cold build (empty content cache), no-change rebuild (warm cache), one-edit rebuild.
+Output: a table per N on stdout (medians of --runs runs), the ratios, and every raw figure as JSON
+(WORK/results.json). Peak memory is sampled over the whole process tree (a build that runs Pagefind
+counts both processes), every 50 ms.
+
+Our build runs as a subprocess of `--python` with PYTHONPATH=--site-gen-root, so a frozen snapshot
+(`git archive HEAD | tar -x -C /tmp/sg`) can be measured while the working tree changes.
+Peers come from a separate venv (--peers-venv), see BENCHMARKS.md for the install commands.
+
+    .venv/bin/python bench/run.py --sizes 1000 --runs 3
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parent
+sys.path.insert(0, str(HERE))
+import generate  # noqa: E402 - the generator sits next to this script
+
+BASE_URL = "https://example.github.io/site_gen/"
+STAGES_LINE = re.compile(r"time per stage: (.*?); total ([\d.]+)s")
+PAGES_LINE = re.compile(r"pages rendered: (\d+); bytes written: ([\d,]+)")
+
+
+# ---- measuring one command -------------------------------------------------------------------------------
+
+
+def _children_map() -> dict[int, list[int]]:
+    children: dict[int, list[int]] = {}
+    for entry in os.scandir("/proc"):
+        if not entry.name.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry.name}/stat", "rb") as f:
+                stat = f.read()
+        except OSError:
+            continue
+        ppid = int(stat[stat.rindex(b")") + 2:].split()[1])
+        children.setdefault(ppid, []).append(int(entry.name))
+    return children
+
+
+def _tree_rss(root: int) -> int:
+    """Resident memory (bytes) of a process and all its descendants, now."""
+    children = _children_map()
+    total, todo = 0, [root]
+    page = os.sysconf("SC_PAGE_SIZE")
+    while todo:
+        pid = todo.pop()
+        todo.extend(children.get(pid, ()))
+        try:
+            with open(f"/proc/{pid}/statm") as f:
+                total += int(f.read().split()[1]) * page
+        except OSError:
+            pass
+    return total
+
+
+@dataclass
+class Measured:
+    seconds: float
+    peak_tree_mb: float  # sampled sum over the process tree
+    peak_process_mb: float  # largest single process (rusage), exact
+    cpu_s: float = 0.0  # user + system CPU of the process and its waited-for children: steadier than wall time on a busy machine
+    load: float = 0.0  # 1-minute load average when the command started
+    stdout: str = ""
+
+
+def measure(command: list[str], cwd: Path | None = None, env: dict[str, str] | None = None) -> Measured:
+    """Run a command to completion; its wall time and peak memory. Fails loudly on a non-zero exit."""
+    load = os.getloadavg()[0]
+    start = time.perf_counter()
+    process = subprocess.Popen(command, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    peak = 0
+    done = threading.Event()
+
+    def sample() -> None:
+        nonlocal peak
+        while not done.is_set():
+            peak = max(peak, _tree_rss(process.pid))
+            done.wait(0.05)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    out_chunks: list[str] = []
+    err_chunks: list[str] = []
+    readers = [threading.Thread(target=lambda s=s, c=c: c.append(s.read()), daemon=True)
+               for s, c in ((process.stdout, out_chunks), (process.stderr, err_chunks))]
+    for reader in readers:
+        reader.start()
+    _, status, usage = os.wait4(process.pid, 0)
+    seconds = time.perf_counter() - start
+    process.returncode = os.waitstatus_to_exitcode(status)
+    done.set()
+    sampler.join()
+    for reader in readers:
+        reader.join()
+    stdout, stderr = "".join(out_chunks), "".join(err_chunks)
+    if process.returncode != 0:
+        raise RuntimeError(f"{' '.join(command)} exited {process.returncode}:\n{stdout[-2000:]}\n{stderr[-3000:]}")
+    return Measured(seconds, peak / 1e6, usage.ru_maxrss / 1e3, usage.ru_utime + usage.ru_stime, load, stdout + stderr)
+
+
+def tree_size(folder: Path) -> tuple[int, int, int]:
+    """(files, HTML files, bytes) under a folder."""
+    files = html = size = 0
+    for root, _dirs, names in os.walk(folder):
+        for name in names:
+            files += 1
+            html += name.endswith(".html")
+            size += os.path.getsize(os.path.join(root, name))
+    return files, html, size
+
+
+def remove(*paths: Path) -> None:
+    for path in paths:
+        if path.is_dir() and not path.is_symlink():
+            shutil.rmtree(path)
+        elif path.exists() or path.is_symlink():
+            path.unlink()
+
+
+def median(values: list[float]) -> float:
+    return statistics.median(values) if values else float("nan")
+
+
+# ---- the archive and its peer forms ----------------------------------------------------------------------------
+
+
+def ensure_archive(work: Path, n: int) -> Path:
+    folder = work / str(n)
+    manifest = folder / "manifest.json"
+    if manifest.is_file():
+        data = json.loads(manifest.read_text(encoding="utf-8"))
+        if data.get("n") == n and data.get("seed") == generate.SEED:
+            return folder
+    print(f"generating {n} articles into {folder} …", flush=True)
+    generate.generate(n, folder)
+    return folder
+
+
+def seeds_subset(folder: Path, limit: int) -> Path:
+    """The first `limit` seeds, hard-linked into their own folder (the importer refuses outside symlinks)."""
+    subset = folder / f"seeds-first-{limit}"
+    seeds = sorted((folder / "seeds").iterdir())
+    if subset.is_dir() and len(list(subset.iterdir())) == min(limit, len(seeds)):
+        return subset
+    remove(subset)
+    subset.mkdir()
+    for path in seeds[:limit]:
+        os.link(path, subset / path.name)
+    return subset
+
+
+def _front_matter(text: str) -> tuple[dict, str]:
+    import yaml
+
+    _, front, body = text.split("---\n", 2)
+    return yaml.safe_load(front), body.lstrip("\n")
+
+
+def pelican_content(folder: Path) -> Path:
+    """The content/ files in Pelican's Markdown metadata format (`Key: value` lines); zones/regions comma-joined."""
+    target = folder / "pelican-content"
+    sources = sorted((folder / "content").glob("*.md"))
+    if target.is_dir() and len(list(target.iterdir())) == len(sources):
+        return target
+    remove(target)
+    target.mkdir()
+    for path in sources:
+        meta, body = _front_matter(path.read_text(encoding="utf-8"))
+        lines = [f"Title: {meta['title']}"]
+        if meta.get("date"):
+            lines.append(f"Date: {meta['date']}")
+        lines += [f"Slug: {meta['slug']}", f"Category: {meta['categories'][0]}", f"Tags: {', '.join(meta['tags'])}",
+                  f"Zones: {', '.join(meta['zones'])}", f"Regions: {', '.join(meta['regions'])}",
+                  f"Source: {meta.get('source', '')}", f"Reporters: {'、'.join(meta.get('authors', []))}",
+                  f"Summary: {meta['summary']}"]
+        (target / path.name).write_text("\n".join(lines) + "\n\n" + body, encoding="utf-8")
+    return target
+
+
+def hugo_site(folder: Path, content: Path) -> tuple[Path, Path]:
+    """A copy of bench/peers/hugo (Hugo writes a lock file into its source) and a config mounting content/."""
+    site = folder / "hugo-site"
+    remove(site)
+    shutil.copytree(HERE / "peers" / "hugo", site)
+    mounts = site / "mounts.toml"
+    mounts.write_text(f'[[module.mounts]]\n  source = "content"\n  target = "content"\n'
+                      f'[[module.mounts]]\n  source = "{content}"\n  target = "content/articles"\n', encoding="utf-8")
+    return site, mounts
+
+
+def edit_one(content: Path) -> tuple[Path, str]:
+    """Append a sentence to one article in the middle of the archive; return (file, original text) to restore."""
+    files = sorted(content.glob("*.md"))
+    path = files[len(files) // 2]
+    original = path.read_text(encoding="utf-8")
+    path.write_text(original.rstrip("\n") + "\n\n（本文已更新：补充了最新进展。）\n", encoding="utf-8")
+    return path, original
+
+
+# ---- the tools ---------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Result:
+    tool: str
+    n: int
+    figures: dict[str, list[float]] = field(default_factory=dict)  # name → one value per run
+    stages: dict[str, list[float]] = field(default_factory=dict)
+    pages: int = 0
+    html_files: int = 0
+    bytes_written: int = 0
+    notes: list[str] = field(default_factory=list)
+
+    def add(self, name: str, value: float) -> None:
+        self.figures.setdefault(name, []).append(value)
+
+    def med(self, name: str) -> float:
+        return median(self.figures.get(name, []))
+
+
+def our_env(root: Path) -> dict[str, str]:
+    env = dict(os.environ)
+    env["PYTHONPATH"] = str(root) + os.pathsep + env.get("PYTHONPATH", "")
+    return env
+
+
+def bench_import(args: argparse.Namespace, folder: Path, n: int, runs: int) -> Result:
+    result = Result("site_gen import", n)
+    seeds = seeds_subset(folder, min(n, args.import_limit))
+    count = len(list(seeds.iterdir()))
+    content = folder / "import-content"
+    command = [args.python, "-m", "site_gen", "import", "--seeds", str(seeds), "--content", str(content)]
+    for run in range(runs):
+        remove(content)
+        m = measure(command, env=our_env(args.site_gen_root))
+        result.add("seconds", m.seconds)
+        result.add("articles_per_s", count / m.seconds)
+        result.add("cpu_s", m.cpu_s)
+        result.add("peak_mb", m.peak_tree_mb)
+        print(f"  import {count} seeds run {run + 1}: {m.seconds:.2f}s = {count / m.seconds:.0f} articles/s, "
+              f"peak {m.peak_tree_mb:.0f} MB", flush=True)
+    m = measure(command, env=our_env(args.site_gen_root))
+    result.add("reimport_unchanged_s", m.seconds)
+    print(f"  re-import unchanged: {m.seconds:.2f}s", flush=True)
+    result.notes.append(f"import measured on the first {count} seeds: {m.stdout.splitlines()[0] if m.stdout else ''}")
+    return result
+
+
+def bench_ours(args: argparse.Namespace, folder: Path, n: int, runs: int) -> Result:
+    result = Result("site_gen", n)
+    content, out = folder / "content", folder / "out-site_gen"
+    command = [args.python, "-m", "site_gen", "build", "--no-import", "--content", str(content), "--out", str(out),
+               "--base-url", BASE_URL]
+    env = our_env(args.site_gen_root)
+
+    def run(label: str) -> Measured:
+        m = measure(command, cwd=folder, env=env)
+        stages = STAGES_LINE.search(m.stdout)
+        if stages:
+            for part in stages.group(1).split(", "):
+                name, seconds = part.rsplit(" ", 1)
+                if label == "cold":
+                    result.stages.setdefault(name, []).append(float(seconds.rstrip("s")))
+        pages = PAGES_LINE.search(m.stdout)
+        if pages:
+            result.pages = int(pages.group(1))
+        print(f"  site_gen {label}: {m.seconds:.2f}s, peak {m.peak_tree_mb:.0f} MB (largest process "
+              f"{m.peak_process_mb:.0f} MB){'; ' + stages.group(0) if stages else ''}", flush=True)
+        return m
+
+    for _ in range(runs):
+        remove(out, folder / f".{out.name}.staging", folder / f".{out.name}.old")
+        m = run("cold")
+        result.add("cold_s", m.seconds)
+        result.add("cold_cpu_s", m.cpu_s)
+        result.add("load", m.load)
+        result.add("cold_peak_mb", m.peak_tree_mb)
+        result.add("cold_peak_process_mb", m.peak_process_mb)
+        m = run("no-change")
+        result.add("nochange_s", m.seconds)
+        result.add("nochange_cpu_s", m.cpu_s)
+        path, original = edit_one(content)
+        try:
+            m = run("one-edit")
+        finally:
+            path.write_text(original, encoding="utf-8")
+        result.add("oneedit_s", m.seconds)
+        result.add("oneedit_cpu_s", m.cpu_s)
+    _files, result.html_files, result.bytes_written = tree_size(out)
+    result.notes.append(f"{_files} files in the output")
+    return result
+
+
+def bench_hugo(args: argparse.Namespace, folder: Path, n: int, runs: int) -> tuple[Result, Result]:
+    hugo, pagefind = Result("Hugo", n), Result("Pagefind (on Hugo)", n)
+    site, mounts = hugo_site(folder, folder / "content")
+    out, cache = folder / "out-hugo", folder / "hugo-cache"
+    binary = args.hugo
+    command = [binary, "--quiet", "--source", str(site), "--config", f"{site / 'hugo.toml'},{mounts}",
+               "--destination", str(out), "--cacheDir", str(cache)]
+    index = [str(args.peers_venv / "bin" / "python"), "-m", "pagefind", "--site", str(out), "--output-subdir", "pagefind",
+             "--silent"]
+    for _ in range(runs):
+        remove(out, cache)
+        m = measure(command)
+        hugo.add("cold_s", m.seconds)
+        hugo.add("cold_cpu_s", m.cpu_s)
+        hugo.add("load", m.load)
+        hugo.add("cold_peak_mb", m.peak_tree_mb)
+        print(f"  Hugo cold: {m.seconds:.2f}s, peak {m.peak_tree_mb:.0f} MB", flush=True)
+        _files, hugo.html_files, hugo.bytes_written = tree_size(out)
+        hugo.pages = _files
+        m = measure(index)
+        pagefind.add("cold_s", m.seconds)
+        pagefind.add("cold_cpu_s", m.cpu_s)
+        pagefind.add("cold_peak_mb", m.peak_tree_mb)
+        print(f"  Pagefind on Hugo's output: {m.seconds:.2f}s, peak {m.peak_tree_mb:.0f} MB", flush=True)
+        m = measure(command)
+        hugo.add("nochange_s", m.seconds)
+        hugo.add("nochange_cpu_s", m.cpu_s)
+        path, original = edit_one(folder / "content")
+        try:
+            m2 = measure(command)
+        finally:
+            path.write_text(original, encoding="utf-8")
+        hugo.add("oneedit_s", m2.seconds)
+        hugo.add("oneedit_cpu_s", m2.cpu_s)
+        print(f"  Hugo no-change: {m.seconds:.2f}s, one-edit: {m2.seconds:.2f}s", flush=True)
+    pagefind.bytes_written = tree_size(out / "pagefind")[2]
+    return hugo, pagefind
+
+
+def bench_pelican(args: argparse.Namespace, folder: Path, n: int, runs: int) -> Result:
+    result = Result("Pelican", n)
+    content, out, cache = pelican_content(folder), folder / "out-pelican", folder / "pelican-cache"
+    conf = HERE / "peers" / "pelican" / "pelicanconf.py"
+    command = [str(args.peers_venv / "bin" / "pelican"), str(content), "-s", str(conf), "-o", str(out), "-q",
+               "-e", "CACHE_CONTENT=true", "LOAD_CONTENT_CACHE=true", f"CACHE_PATH={json.dumps(str(cache))}"]
+    for _ in range(runs):
+        remove(out, cache)
+        m = measure(command)
+        result.add("cold_s", m.seconds)
+        result.add("cold_cpu_s", m.cpu_s)
+        result.add("load", m.load)
+        result.add("cold_peak_mb", m.peak_tree_mb)
+        _files, result.html_files, result.bytes_written = tree_size(out)
+        result.pages = _files
+        m2 = measure(command)
+        result.add("nochange_s", m2.seconds)
+        result.add("nochange_cpu_s", m2.cpu_s)
+        path, original = edit_one(content)
+        try:
+            m3 = measure(command)
+        finally:
+            path.write_text(original, encoding="utf-8")
+        result.add("oneedit_s", m3.seconds)
+        result.add("oneedit_cpu_s", m3.cpu_s)
+        print(f"  Pelican cold: {m.seconds:.2f}s (peak {m.peak_tree_mb:.0f} MB), no-change: {m2.seconds:.2f}s, "
+              f"one-edit: {m3.seconds:.2f}s", flush=True)
+    return result
+
+
+# ---- report ------------------------------------------------------------------------------------------------------
+
+
+def fmt(seconds: float) -> str:
+    return "–" if seconds != seconds else f"{seconds:.2f} s"
+
+
+def both(result: Result, name: str) -> str:
+    """Median wall time, with the median CPU time (user+sys, children included) in brackets."""
+    return f"{fmt(result.med(name + '_s'))} ({fmt(result.med(name + '_cpu_s'))} CPU)"
+
+
+def report(n: int, runs: int, results: dict[str, Result]) -> str:
+    ours, imp = results["ours"], results.get("import")
+    hugo, pf, pel = results.get("hugo"), results.get("pagefind"), results.get("pelican")
+    stage = {name: median(values) for name, values in ours.stages.items()}
+    search = stage.get("search index", 0.0)
+    render_only = ours.med("cold_s") - search  # whole process, minus the Pagefind run
+    loads = [v for r in results.values() for v in r.figures.get("load", [])]
+    lines = [f"\n## N = {n:,} (medians of {runs} run(s); 1-min load average during the runs "
+             f"{min(loads, default=0):.1f}–{max(loads, default=0):.1f} on {os.cpu_count()} CPUs)", ""]
+    if imp:
+        lines.append(f"import: {imp.med('articles_per_s'):.1f} articles/s wall ({imp.med('seconds'):.2f} s, "
+                     f"{imp.med('cpu_s'):.2f} s CPU; {imp.notes[0]}); re-import of unchanged seeds "
+                     f"{fmt(imp.med('reimport_unchanged_s'))}; peak {imp.med('peak_mb'):.0f} MB")
+    lines.append("site_gen cold build by stage: " + ", ".join(f"{k} {v:.2f} s" for k, v in stage.items())
+                 + f"; process wall time {fmt(ours.med('cold_s'))}")
+    lines += ["", "| tool | cold build, wall (CPU) | peak memory (process tree) | no-change rebuild | one-edit rebuild "
+                  "| files (HTML) | bytes |", "|---|---|---|---|---|---|---|"]
+    lines.append(f"| site_gen (render+write+search) | {both(ours, 'cold')} | {ours.med('cold_peak_mb'):.0f} MB | "
+                 f"{both(ours, 'nochange')} | {both(ours, 'oneedit')} | {ours.pages:,} pages ({ours.html_files:,}) | "
+                 f"{ours.bytes_written:,} |")
+    lines.append(f"| site_gen without its search stage | {fmt(render_only)} | | | | | |")
+    if hugo and pf:
+        lines.append(f"| Hugo 0.168 | {both(hugo, 'cold')} | {hugo.med('cold_peak_mb'):.0f} MB | {both(hugo, 'nochange')} | "
+                     f"{both(hugo, 'oneedit')} | {hugo.pages:,} ({hugo.html_files:,}) | {hugo.bytes_written:,} |")
+        lines.append(f"| Pagefind 1.5.2 ext. on Hugo's output | {both(pf, 'cold')} | {pf.med('cold_peak_mb'):.0f} MB | | | | "
+                     f"{pf.bytes_written:,} (index) |")
+        lines.append(f"| Hugo + Pagefind | {fmt(hugo.med('cold_s') + pf.med('cold_s'))} "
+                     f"({fmt(hugo.med('cold_cpu_s') + pf.med('cold_cpu_s'))} CPU) | "
+                     f"{max(hugo.med('cold_peak_mb'), pf.med('cold_peak_mb')):.0f} MB | | | | |")
+    if pel:
+        lines.append(f"| Pelican 4.12 | {both(pel, 'cold')} | {pel.med('cold_peak_mb'):.0f} MB | {both(pel, 'nochange')} | "
+                     f"{both(pel, 'oneedit')} | {pel.pages:,} ({pel.html_files:,}) | {pel.bytes_written:,} |")
+    lines.append("")
+    if hugo and pf:
+        hp = hugo.med("cold_s") + pf.med("cold_s")
+        hp_cpu = hugo.med("cold_cpu_s") + pf.med("cold_cpu_s")
+        lines.append(f"ratio site_gen full build / (Hugo + Pagefind): {ours.med('cold_s') / hp:.2f} wall, "
+                     f"{ours.med('cold_cpu_s') / hp_cpu:.2f} CPU (target ≤ 0.5)")
+        lines.append(f"ratio site_gen without search / Hugo: {render_only / hugo.med('cold_s'):.2f} wall (target ≤ 1)")
+        lines.append(f"ratio site_gen search stage / Pagefind on Hugo: {search / pf.med('cold_s'):.2f} wall")
+        lines.append(f"ratio site_gen no-change rebuild / Hugo no-change: {ours.med('nochange_s') / hugo.med('nochange_s'):.2f} wall")
+    if pel:
+        lines.append(f"ratio Pelican / site_gen without search: {pel.med('cold_s') / render_only:.2f} wall (target ≥ 4)")
+        lines.append(f"ratio site_gen no-change rebuild / Pelican no-change: {ours.med('nochange_s') / pel.med('nochange_s'):.2f} wall")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", default="1000", help="comma-separated article counts (default 1000)")
+    parser.add_argument("--runs", type=int, default=3, help="runs per measurement; the median is reported")
+    parser.add_argument("--work", type=Path, default=Path("/tmp/site_gen-bench"), help="archives and outputs go here")
+    parser.add_argument("--python", default=sys.executable, help="the Python that runs site_gen")
+    parser.add_argument("--site-gen-root", type=Path, default=REPO, help="checkout (or snapshot) whose site_gen is measured")
+    parser.add_argument("--peers-venv", type=Path, default=Path("/tmp/peers-venv"), help="venv with hugo, pelican, pagefind")
+    parser.add_argument("--import-limit", type=int, default=1000, help="import throughput is measured on at most this many seeds")
+    parser.add_argument("--import-runs", type=int, default=None, help="import runs (default: --runs)")
+    parser.add_argument("--skip", default="", help="comma-separated: import,ours,hugo,pelican")
+    args = parser.parse_args(argv)
+    args.site_gen_root = args.site_gen_root.resolve()
+    args.peers_venv = args.peers_venv.absolute()
+    binaries = list((args.peers_venv / "lib").glob("python3*/site-packages/hugo/binaries/hugo"))
+    args.hugo = str(binaries[0]) if binaries else str(args.peers_venv / "bin" / "hugo")
+    skip = set(filter(None, args.skip.split(",")))
+    args.work.mkdir(parents=True, exist_ok=True)
+    commit = subprocess.run(["git", "-C", str(args.site_gen_root), "rev-parse", "--short", "HEAD"], capture_output=True,
+                            text=True).stdout.strip() or "(not a git checkout)"
+    print(f"site_gen from {args.site_gen_root} ({commit}); {os.cpu_count()} CPUs; peers from {args.peers_venv}", flush=True)
+    everything: dict[str, dict] = {}
+    texts = []
+    for n in [int(s) for s in args.sizes.split(",")]:
+        folder = ensure_archive(args.work, n)
+        print(f"\nN = {n}: {json.loads((folder / 'manifest.json').read_text())}", flush=True)
+        results: dict[str, Result] = {}
+        if "import" not in skip:
+            results["import"] = bench_import(args, folder, n, args.import_runs or args.runs)
+        results["ours"] = bench_ours(args, folder, n, args.runs)
+        if "hugo" not in skip:
+            results["hugo"], results["pagefind"] = bench_hugo(args, folder, n, args.runs)
+        if "pelican" not in skip:
+            results["pelican"] = bench_pelican(args, folder, n, args.runs)
+        text = report(n, args.runs, results)
+        texts.append(text)
+        print(text, flush=True)
+        everything[str(n)] = {k: asdict(v) for k, v in results.items()}
+        (args.work / "results.json").write_text(json.dumps({"commit": commit, "results": everything}, ensure_ascii=False,
+                                                           indent=1), encoding="utf-8")
+    print("\n".join(texts) if len(texts) > 1 else "")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
