@@ -37,25 +37,26 @@ def _add_paths(parser: argparse.ArgumentParser, seeds: bool = True) -> None:
                         help="site config (default: site.yml if present, else built-in defaults)")
 
 
-def _output_flags() -> argparse.ArgumentParser:
-    """--quiet/--verbose/--debug, accepted before or after the command (`site-gen -q build`, `site-gen build -q`)."""
+def _output_flags(default: object) -> argparse.ArgumentParser:
+    """--quiet/--verbose/--debug, accepted before or after the command (`site-gen -q build`, `site-gen build -q`).
+
+    The command's copy uses `argparse.SUPPRESS` as default, so a flag given before the command is not reset.
+    """
     parent = argparse.ArgumentParser(add_help=False)
     group = parent.add_mutually_exclusive_group()
-    # SUPPRESS: a flag given before the command must not be reset by the command's default.
-    group.add_argument("-q", "--quiet", action="store_true", default=argparse.SUPPRESS,
+    group.add_argument("-q", "--quiet", action="store_true", default=default,
                        help="print only problems (no progress, no summary)")
-    group.add_argument("-v", "--verbose", action="store_true", default=argparse.SUPPRESS,
+    group.add_argument("-v", "--verbose", action="store_true", default=default,
                        help="print every stage, every file kept and its time")
-    parent.add_argument("--debug", action="store_true", default=argparse.SUPPRESS,
+    parent.add_argument("--debug", action="store_true", default=default,
                         help="show tracebacks for unexpected errors")
     return parent
 
 
 def make_parser() -> argparse.ArgumentParser:
-    flags = _output_flags()
-    parser = argparse.ArgumentParser(prog="site-gen", parents=[flags],
+    flags = _output_flags(argparse.SUPPRESS)
+    parser = argparse.ArgumentParser(prog="site-gen", parents=[_output_flags(False)],
                                      description="Static site generator for the Shanxi development-zone news archive.")
-    parser.set_defaults(quiet=False, verbose=False, debug=False)
     parser.add_argument("--version", action="version", version=f"site-gen {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 

@@ -60,15 +60,23 @@ class PlainProgress:
     verbose: bool = False
     _stage: str = ""
     _last: float = 0.0
+    _announced: bool = False
 
     def start(self, stage: str, total: int | None = None) -> None:
         self._stage = stage
         self._last = time.monotonic()
-        if self.verbose or total:
-            suffix = f" ({total:,} items)" if total else ""
-            print(f"{stage}…{suffix}", file=self.stream, flush=True)
+        self._announced = False
+        if total or self.verbose:
+            self._announce(total)
+
+    def _announce(self, total: int | None) -> None:
+        self._announced = True
+        suffix = f" ({total:,} items)" if total else ""
+        print(f"{self._stage}…{suffix}", file=self.stream, flush=True)
 
     def update(self, done: int, total: int | None = None) -> None:
+        if not self._announced and total:  # a stage that learns its size only once it runs (import)
+            self._announce(total)
         now = time.monotonic()
         if now - self._last >= PLAIN_INTERVAL:
             self._last = now
