@@ -230,7 +230,9 @@ class SeedConverter:
         for key, value in sidecar.items():
             meta[key] = value
             if key == "date" and "date_inferred" not in sidecar:
-                meta["date_inferred"] = False
+                meta["date_inferred"] = False  # the archivist read it; nothing is inferred any more
+            if key == "title" and "title_generated" not in sidecar:
+                meta["title_generated"] = False
         if not meta.get("date"):
             warnings.append(Diagnostic(seed, "no publication date in the page; left empty (a sidecar "
                                              f"{Path(seed).name}{SIDECAR_SUFFIX} with `date:` can give it)",

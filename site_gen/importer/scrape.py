@@ -328,7 +328,7 @@ def parse_lines(lines: list[str], title: str | None = None, meta_lines: list[str
                 scrape.blocks.append(line)
         elif line.startswith(("#", "![", "> ")):
             scrape.blocks.append(line)
-        elif len(line) <= 60 and _CAPTION.search(line):
+        elif len(line) <= 60 and _CAPTION.search(line) and not re.search(r"[。！？；][^。！？；]{0,12}[（(][^()（）]*摄[)）]$", line):
             scrape.captions.append(line)
         elif _is_short_heading(line) and not line.startswith("["):
             if gap >= 2:
