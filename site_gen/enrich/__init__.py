@@ -98,4 +98,6 @@ class Enricher:
         """The places the article is about: in the title or mentioned twice; a passing mention is not a tag."""
         first = dict(match.first)
         about = [n for n, count in match.counts if count >= 2 or first[n] < title_length]
-        return tuple(sorted(about, key=lambda n: (self.regions.is_city(n), -dict(match.counts)[n], first[n])))[:MAX_PLACES]
+        counts = dict(match.counts)
+        ranked = sorted(about, key=lambda n: (first[n] >= title_length, self.regions.is_city(n), -counts[n], first[n]))
+        return tuple(ranked[:MAX_PLACES])

@@ -20,9 +20,9 @@ _ZONE_WORD = re.compile(
 )
 _HAN = re.compile(r"[\u4e00-\u9fff]")
 _WINDOW = 10
-# Parts of speech that end a name when walking back from the zone word: prepositions, conjunctions,
-# particles, adverbs, pronouns, numerals, measure words, time words, punctuation.
-_BREAK_POS = {"p", "c", "u", "uj", "ul", "ud", "uz", "ug", "uv", "d", "r", "m", "q", "y", "e", "o", "x", "w", "t", "f", "zg"}
+# Parts of speech a zone's name is made of (nouns, places, abbreviations, attributives); anything else
+# ends the name when walking back from the zone word.
+_NAME_POS = ("n", "j", "b", "vn", "an")
 # Verbs that stand before a zone word in reporting and are never part of its name.
 _BREAK_VERBS = frozenset(
     "推动 推进 加快 打造 建设 发展 实施 支持 入驻 落户 位于 来到 走进 参观 考察 调研 深化 提升 做强 做大 做优 壮大 "
@@ -43,8 +43,9 @@ def find_candidates(text: str, covered: list[tuple[int, int]], places: frozenset
         if any(s <= start < e for s, e in covered):
             continue
         left = start
-        while left > 0 and start - left < _WINDOW and _HAN.match(text[left - 1]):
-            left -= 1
+        while left > 0 and start - left < _WINDOW and _HAN.match(text[left - 1]) \
+                and not any(s < left <= e for s, e in covered):
+            left -= 1  # a park inside a known zone (阳泉经开区数字经济产业园) is that zone's business
         if left == start:
             continue
         stem = _place_stem(text[left:start], places, stopwords)
@@ -58,7 +59,8 @@ def _place_stem(window: str, places: frozenset[str], stopwords: frozenset[str]) 
     tokens: Tokens = segment(window)
     chain: list[tuple[str, str]] = []
     for word, flag in reversed(tokens):
-        if flag in _BREAK_POS or word in _BREAK_VERBS or word in stopwords and not chain:
+        # Between the place and the zone word only nouns: 晋中数字文化产业园, not 榆社县紧紧围绕开发区.
+        if not flag.startswith(_NAME_POS) or word in _BREAK_VERBS or word in stopwords and not chain:
             break
         chain.append((word, flag))
     chain.reverse()

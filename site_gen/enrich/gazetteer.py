@@ -213,8 +213,11 @@ class Gazetteer:
                     return zones[0].name, None
                 return None, (region + word if not zones else None)
         before = text[start - 1] if start > 0 else "\n"
-        if _HAN.match(before) and before not in _RELATIVE_BEFORE or before in _PLURAL_BEFORE:
+        if before in _PLURAL_BEFORE:
             return None, None
+        if _HAN.match(before) and before not in _RELATIVE_BEFORE \
+                and not starts_word(text[max(0, start - 4): start + 4], min(start, 4)):
+            return None, None  # 要求/市/经开区 is relative; 兴仁县/经济 is the tail of a name
         if level == "县" or (home_county or "").endswith("市") and level == "市":
             region = home_county if home_county and home_county.endswith(level) else None
         else:

@@ -26,6 +26,8 @@ MAX_PLACES = 2
 _NOUN_POS = {"n", "nz", "nl", "nw"}
 _TITLE_WEIGHT = 3
 _DOMAIN_WEIGHT = 3.0
+_MIN_IDF = 8.0
+_MIN_COUNT = 2  # a title mention counts _TITLE_WEIGHT
 
 
 @dataclass(frozen=True)
@@ -66,10 +68,16 @@ def extract_tags(tokens: Tokens, title_length: int, leading: tuple[str, ...], vo
             continue
         if word in vocabulary.domain or flag in _NOUN_POS:
             tf[word] += weight
-    scored = sorted(
-        ((-count * vocabulary.idf.get(word, vocabulary.median_idf) * (_DOMAIN_WEIGHT if word in vocabulary.domain else 1.0), word)
-         for word, count in tf.items()),
-    )
+    scored = []
+    for word, count in tf.items():
+        idf = vocabulary.idf.get(word, vocabulary.median_idf)
+        if word in vocabulary.domain:
+            scored.append((-count * idf * _DOMAIN_WEIGHT, word))
+        # jieba's dictionary tags many verbs and everyday words as nouns (利用, 部署, 资源): an ordinary
+        # word must be specific (rare in general text) and recur (or stand in the title) to be a topic.
+        elif idf >= _MIN_IDF and count >= _MIN_COUNT:
+            scored.append((-count * idf, word))
+    scored.sort()
     tags = list(dict.fromkeys(leading))
     for _score, word in scored:
         if len(tags) >= MAX_TAGS:
