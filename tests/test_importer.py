@@ -387,3 +387,22 @@ def test_slugs_are_ascii_pinyin_stable_and_unique(tmp_path: Path) -> None:
     assert all(re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", s) and s.startswith("ling-") and "qianyue" in s for s in slugs), slugs
     root2 = write_site(tmp_path / "again", seeds=seeds)
     assert sorted(a.slug for a in import_all(root2)[1].values()) == sorted(slugs)
+
+
+def test_accuracy_bench_runs_over_the_labelled_set(capsys: pytest.CaptureFixture[str]) -> None:
+    import runpy
+    import sys
+
+    labels = FIXTURES / "labelled" / "labels.yml"
+    monkey_argv = sys.argv
+    sys.argv = ["import_accuracy.py", str(labels)]
+    try:
+        with pytest.raises(SystemExit) as exit_info:
+            runpy.run_path(str(Path(__file__).parent.parent / "bench" / "import_accuracy.py"), run_name="__main__")
+    finally:
+        sys.argv = monkey_argv
+    assert exit_info.value.code == 0
+    out = capsys.readouterr().out
+    assert "over 23 labelled seeds" in out
+    for field in ("title", "date", "source", "authors", "editors"):
+        assert re.search(rf"^  {field} +23/23", out, re.M), out  # a regression on the labelled set shows here

@@ -231,7 +231,8 @@ def strip_trailing_bylines(text: str, scrape: Scrape) -> str:
             text = text[: reporter.start()].rstrip()
             continue
         plain = _PLAIN_BYLINE.search(text)
-        if plain and plain.start() > 0:
+        # `…发展。(程煜媛)` closes a paragraph; `(王刚 李强)` alone is the byline paragraph itself.
+        if plain and (plain.start() > 0 or text.startswith(("(", "（"))):
             _add_unique(scrape.authors, split_names(plain["names"]))
             text = text[: plain.start()].rstrip()
             continue
