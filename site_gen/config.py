@@ -10,6 +10,7 @@ from dataclasses import dataclass, fields, replace
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
 
@@ -82,4 +83,9 @@ def load_config(path: Path | None, base_url: str | None = None) -> SiteConfig:
                                       hint="e.g. https://user.github.io/repo/"))
     if config.per_page < 1:
         raise SiteGenError(Diagnostic(str(path), "`per_page` must be at least 1"))
+    try:
+        ZoneInfo(config.timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise SiteGenError(Diagnostic(str(path), f"unknown `timezone` {config.timezone!r}",
+                                      hint="an IANA name such as Asia/Shanghai")) from None
     return config
