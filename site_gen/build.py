@@ -101,7 +101,7 @@ def build(options: BuildOptions) -> BuildReport:
         stage, report.pages, report.bytes_written = write_files(files, theme.static_dirs, options.out_dir)
     if options.search:
         with report.stage("search index"):
-            index_site(stage)
+            index_site(stage, model)
     with report.stage("publish"):
         swap_in(stage, options.out_dir)
     return report

@@ -117,9 +117,9 @@ def test_built_sample_site(built_sample) -> None:
 def test_search_page_finds_lingshi(built_sample, page) -> None:
     _root, server = built_sample
     page.goto(server.base_url + "search/")
-    page.fill("input.pagefind-ui__search-input", "灵石经济技术开发区")
-    result = page.locator(".pagefind-ui__result-link").first
+    page.fill("#search-input", "灵石经济技术开发区")
+    result = page.locator(".search-result-link").first
     result.wait_for(timeout=15_000)
-    titles = page.locator(".pagefind-ui__result-link").all_inner_texts()
+    titles = page.locator(".search-result-link").all_inner_texts()
     assert any(t.startswith("灵石经济技术开发区") for t in titles), titles
     assert page.js_errors == []

@@ -1,26 +1,346 @@
-// Search page: Pagefind's Default UI, with the query and filters taken from the URL (?q=…&zone=…)
-// so searches can be shared and zone pages can link to a scoped search.
+// The search page (search/index.html) over the Pagefind bundle.
+//
+// The index holds one word per Han character, folded to Simplified (site_gen/search_text.py). A query
+// is prepared the same way here: folded with the character map the build writes (search/query.json),
+// cut into the index's words and searched as a phrase, so it finds exactly the articles that contain it,
+// whatever a word segmenter would have made of it. Several words separated by spaces must all occur.
+//
+// No inline script anywhere (CSP-friendly): the page passes its paths in data- attributes.
 (function () {
   "use strict";
-  function start() {
-    var element = document.getElementById("search");
-    if (!element || typeof PagefindUI === "undefined") { return; }
-    var params = new URLSearchParams(window.location.search);
-    var ui = new PagefindUI({
-      element: "#search",
-      bundlePath: element.getAttribute("data-bundle-path"),
-      showSubResults: false,
-      showImages: false,
-      resetStyles: false,
-      sort: { date: "desc" },
-      translations: { placeholder: "搜索文章、开发区、地名、人名…", zero_results: "没有找到与 [SEARCH_TERM] 相关的文章" }
-    });
-    var filters = {};
-    ["zone", "region", "category", "source", "year"].forEach(function (key) {
-      if (params.get(key)) { filters[key] = params.get(key); }
-    });
-    if (Object.keys(filters).length) { ui.triggerFilters(filters); }
-    if (params.get("q")) { ui.triggerSearch(params.get("q")); }
+
+  var HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff";
+  var HAN_CHAR = new RegExp("[" + HAN + "]");
+  var CJK_PUNCT = "\u3000-\u303f\uff00-\uffef\u2018-\u201f\u2026\u2014";
+  var FILTERS = [["zone", "开发区"], ["city", "城市"], ["category", "分类"], ["source", "来源"], ["year", "年份"]];
+  var PAGE_SIZE = 10;
+
+  // ---- query preparation (the same rules as site_gen/search_text.py) ----
+
+  function makeFold(map) {
+    var table = {};
+    if (map && map.t) {
+      var t = Array.from(map.t), s = Array.from(map.s);
+      for (var i = 0; i < t.length; i++) { table[t[i]] = s[i]; }
+    }
+    return function (text) {
+      return Array.from(text).map(function (c) { return table[c] || c; }).join("");
+    };
   }
+
+  // Index words of a run of Han characters: the `gram` characters starting at each position.
+  function grams(run, gram) {
+    var words = [];
+    for (var i = 0; i + gram <= run.length; i++) { words.push(run.slice(i, i + gram).join("")); }
+    return words;
+  }
+
+  // "靈石 开发区" → ['"灵 石"', '"开 发 区"'] (gram 1): one Pagefind query per space-separated part.
+  // A run of Han characters at least `gram` long is a phrase of its words; a shorter one is the start
+  // of a word (Pagefind's prefix search); Latin words and numbers are words of their own.
+  function queryParts(query, fold, gram) {
+    gram = gram || 1;
+    var parts = [];
+    fold(query || "").split(/\s+/).forEach(function (part) {
+      var pieces = [];   // [isHan, text]
+      Array.from(part).forEach(function (c) {
+        var han = HAN_CHAR.test(c);
+        if (!han && !/[\p{L}\p{N}]/u.test(c)) { pieces.push(null); return; } // punctuation separates
+        var last = pieces[pieces.length - 1];
+        if (last && last[0] === han) { last[1].push(han ? c : c.toLowerCase()); } else { pieces.push([han, [han ? c : c.toLowerCase()]]); }
+      });
+      var phrase = [];
+      pieces.forEach(function (piece) {
+        if (!piece) { return; }
+        if (!piece[0]) { phrase.push(piece[1].join("")); }
+        else if (piece[1].length >= gram) { phrase = phrase.concat(grams(piece[1], gram)); }
+        else { parts.push(piece[1].join("")); } // too short for a word: searched on its own, as a prefix
+      });
+      if (phrase.length === 1 && !HAN_CHAR.test(phrase[0])) { parts.push(phrase[0]); }
+      else if (phrase.length) { parts.push('"' + phrase.join(" ") + '"'); }
+    });
+    return parts;
+  }
+
+  // Pagefind's excerpt is cut from the indexed words: each Han word stands for its first character,
+  // and words are separated by spaces. Read the text back and merge the per-word highlights.
+  var CJK = new RegExp("[" + HAN + CJK_PUNCT + "]");
+  function joinExcerpt(html) {
+    var words = [];  // [text, marked]
+    var inMark = false;
+    html.split(/(<\/?mark>)/).forEach(function (piece) {
+      if (piece === "<mark>") { inMark = true; return; }
+      if (piece === "</mark>") { inMark = false; return; }
+      piece.split(/( +)/).forEach(function (w, i) {
+        if (!w) { return; }
+        if (i % 2 === 1) { words.push([" ", false]); return; }
+        var first = Array.from(w)[0];
+        words.push([HAN_CHAR.test(first) ? first : w, inMark]);
+      });
+    });
+    var out = "", open = false, prev = "";
+    words.forEach(function (word, i) {
+      var text = word[0];
+      if (text === " ") {
+        var next = (words[i + 1] || [""])[0];
+        if (!next || CJK.test(prev.slice(-1)) || CJK.test(next.charAt(0))) { return; }
+      }
+      var marked = text === " " ? open && (words[i + 1] || [])[1] : word[1];
+      if (marked !== open) { out += marked ? "<mark>" : "</mark>"; open = marked; }
+      out += text;
+      prev = text;
+    });
+    return out + (open ? "</mark>" : "");
+  }
+
+  function escapeHtml(text) {
+    return String(text).replace(/[&<>"']/g, function (c) {
+      return { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[c];
+    });
+  }
+
+  // Highlight the query's parts in a title (folding is one character for one, so positions agree).
+  function highlightTitle(title, query, fold) {
+    var folded = fold(title);
+    var marks = new Array(title.length + 1).fill(0);
+    fold(query || "").split(/\s+/).filter(Boolean).forEach(function (part) {
+      var at = folded.indexOf(part);
+      while (at !== -1 && part) {
+        marks[at] += 1; marks[at + part.length] -= 1;
+        at = folded.indexOf(part, at + part.length);
+      }
+    });
+    var out = "", depth = 0, open = false;
+    for (var i = 0; i <= title.length; i++) {
+      depth += marks[i];
+      if (depth > 0 && !open) { out += "<mark>"; open = true; }
+      if (depth <= 0 && open) { out += "</mark>"; open = false; }
+      if (i < title.length) { out += escapeHtml(title[i]); }
+    }
+    return out;
+  }
+
+  // ---- searching ----
+
+  function Searcher(pagefind, fold, gram) {
+    this.pagefind = pagefind;
+    this.fold = fold;
+    this.gram = gram;
+  }
+
+  // Results of a query (null or "" lists everything the filters allow), as Pagefind returns them.
+  // Several parts: each part is a Pagefind search, and the results are those of the first part that
+  // every other part also found; filter counts are those of the most selective part.
+  Searcher.prototype.search = function (query, options) {
+    var pagefind = this.pagefind;
+    var parts = queryParts(query, this.fold, this.gram);
+    var opts = { filters: options.filters || {} };
+    if (options.sort) { opts.sort = options.sort; }
+    if (!parts.length) { return pagefind.search(null, opts); }
+    return Promise.all(parts.map(function (p) { return pagefind.search(p, opts); })).then(function (all) {
+      if (all.length === 1) { return all[0]; }
+      var smallest = all.reduce(function (a, b) { return b.results.length < a.results.length ? b : a; });
+      var keep = all.slice(1).map(function (r) { return new Set(r.results.map(function (x) { return x.id; })); });
+      var results = all[0].results.filter(function (x) { return keep.every(function (s) { return s.has(x.id); }); });
+      return { results: results, filters: smallest.filters, totalFilters: smallest.totalFilters,
+               unfilteredResultCount: smallest.unfilteredResultCount };
+    });
+  };
+
+  function createSearcher(bundlePath, queryUrl) {
+    bundlePath = new URL(bundlePath, document.baseURI).href; // import() needs a URL, not a bare path
+    var pagefindLoad = import(bundlePath + "pagefind.js").then(function (pagefind) {
+      // filters() loads every filter's values once: Pagefind counts only the filters it has loaded.
+      return pagefind.options({ excerptLength: 50 })
+        .then(function () { return pagefind.filters(); })
+        .then(function () { return pagefind; });
+    });
+    var settingsLoad = fetch(queryUrl).then(function (r) {
+      if (!r.ok) { throw new Error(queryUrl + ": HTTP " + r.status); }
+      return r.json();
+    });
+    return Promise.all([pagefindLoad, settingsLoad]).then(function (loaded) {
+      return new Searcher(loaded[0], makeFold(loaded[1]), loaded[1].gram || 1);
+    });
+  }
+
+  window.SiteSearch = { createSearcher: createSearcher, queryParts: queryParts, makeFold: makeFold,
+                        joinExcerpt: joinExcerpt };
+
+  // ---- the page ----
+
+  function el(tag, attrs, children) {
+    var node = document.createElement(tag);
+    Object.keys(attrs || {}).forEach(function (k) {
+      if (k === "text") { node.textContent = attrs[k]; } else if (k === "html") { node.innerHTML = attrs[k]; }
+      else { node.setAttribute(k, attrs[k]); }
+    });
+    (children || []).forEach(function (c) { node.appendChild(c); });
+    return node;
+  }
+
+  function SearchPage(root, searcher) {
+    this.root = root;
+    this.searcher = searcher;
+    this.form = root.querySelector("form");
+    this.input = root.querySelector("input[type=search]");
+    this.sortSelect = root.querySelector("select[name=sort]");
+    this.status = root.querySelector(".search-status");
+    this.list = root.querySelector(".search-results");
+    this.more = root.querySelector(".search-more");
+    this.filterBox = root.querySelector(".search-filters");
+    this.selected = {};
+    this.results = [];
+    this.shown = 0;
+    this.generation = 0;
+    this.query = "";
+  }
+
+  SearchPage.prototype.readUrl = function () {
+    var params = new URLSearchParams(window.location.search);
+    this.input.value = params.get("q") || "";
+    this.sortSelect.value = params.get("sort") || "";
+    var selected = {};
+    FILTERS.forEach(function (f) {
+      var values = params.getAll(f[0]).filter(Boolean);
+      if (values.length) { selected[f[0]] = values; }
+    });
+    this.selected = selected;
+  };
+
+  SearchPage.prototype.writeUrl = function () {
+    var params = new URLSearchParams();
+    if (this.input.value.trim()) { params.set("q", this.input.value.trim()); }
+    var selected = this.selected;
+    FILTERS.forEach(function (f) { (selected[f[0]] || []).forEach(function (v) { params.append(f[0], v); }); });
+    if (this.sortSelect.value) { params.set("sort", this.sortSelect.value); }
+    var search = params.toString();
+    history.replaceState(null, "", window.location.pathname + (search ? "?" + search : ""));
+  };
+
+  SearchPage.prototype.sortOption = function (query) {
+    var value = this.sortSelect.value;
+    if (value === "newest" || (!value && !query)) { return { date: "desc" }; }
+    if (value === "oldest") { return { date: "asc" }; }
+    return null; // relevance
+  };
+
+  SearchPage.prototype.run = function () {
+    var self = this;
+    var query = this.input.value.trim();
+    var generation = ++this.generation;
+    this.writeUrl();
+    var filters = {};
+    Object.keys(this.selected).forEach(function (k) {
+      if (self.selected[k].length) { filters[k] = { any: self.selected[k] }; }
+    });
+    if (!query && !Object.keys(filters).length) {
+      this.results = []; this.shown = 0; this.query = "";
+      this.list.textContent = ""; this.more.hidden = true;
+      this.status.textContent = "输入关键词搜索全部文章，可用繁体或简体；多个词用空格分开。";
+      this.renderFilters(null);
+      this.root.setAttribute("aria-busy", "false");
+      return Promise.resolve();
+    }
+    this.status.textContent = "正在搜索…";
+    this.root.setAttribute("aria-busy", "true");
+    return this.searcher.search(query, { filters: filters, sort: this.sortOption(query) }).then(function (found) {
+      if (generation !== self.generation) { return; }
+      self.query = query;
+      self.results = found.results;
+      self.shown = 0;
+      self.list.textContent = "";
+      self.renderFilters(found.filters);
+      self.status.textContent = found.results.length
+        ? "找到 " + found.results.length + " 篇文章" + (query ? "包含“" + query + "”" : "")
+        : (query ? "没有找到包含“" + query + "”的文章。" : "没有符合条件的文章。");
+      return self.showMore(generation);
+    });
+  };
+
+  SearchPage.prototype.showMore = function (generation) {
+    var self = this;
+    var batch = this.results.slice(this.shown, this.shown + PAGE_SIZE);
+    this.shown += batch.length;
+    this.more.hidden = this.shown >= this.results.length;
+    this.root.setAttribute("aria-busy", "true");
+    return Promise.all(batch.map(function (r) { return r.data(); })).then(function (items) {
+      if (generation !== self.generation) { return; }
+      items.forEach(function (item) { self.list.appendChild(self.renderResult(item)); });
+      self.root.setAttribute("aria-busy", "false");
+    });
+  };
+
+  SearchPage.prototype.renderResult = function (item) {
+    var meta = item.meta || {};
+    var bits = [];
+    if (meta.date) { bits.push(el("time", { datetime: meta.date, text: meta.date })); }
+    if (meta.source) { bits.push(el("span", { class: "search-result-source", text: "来源：" + meta.source })); }
+    return el("li", { class: "search-result" }, [
+      el("a", { class: "search-result-link", href: item.url, html: highlightTitle(meta.title || item.url, this.query, this.searcher.fold) }),
+      el("p", { class: "search-result-meta" }, bits),
+      el("p", { class: "search-result-excerpt", html: this.query ? joinExcerpt(item.excerpt) : "" }),
+    ]);
+  };
+
+  SearchPage.prototype.renderFilters = function (counts) {
+    var self = this;
+    this.filterBox.textContent = "";
+    if (!counts) { return; }
+    FILTERS.forEach(function (f) {
+      var key = f[0];
+      var values = counts[key] || {};
+      var chosen = self.selected[key] || [];
+      var names = Object.keys(values).filter(function (v) { return values[v] > 0 || chosen.indexOf(v) !== -1; });
+      if (!names.length) { return; }
+      names.sort(function (a, b) {
+        return key === "year" ? b.localeCompare(a) : (values[b] - values[a]) || a.localeCompare(b, "zh-CN");
+      });
+      var group = el("fieldset", { class: "search-filter", "data-filter": key }, [el("legend", { text: f[1] })]);
+      names.forEach(function (name) {
+        var box = el("input", { type: "checkbox", name: key, value: name });
+        box.checked = chosen.indexOf(name) !== -1;
+        box.addEventListener("change", function () {
+          var list = (self.selected[key] || []).filter(function (v) { return v !== name; });
+          if (box.checked) { list.push(name); }
+          self.selected[key] = list;
+          self.run();
+        });
+        group.appendChild(el("label", {}, [box, el("span", { text: name }),
+          el("span", { class: "search-filter-count", text: String(values[name] || 0) })]));
+      });
+      self.filterBox.appendChild(group);
+    });
+  };
+
+  SearchPage.prototype.start = function () {
+    var self = this;
+    var timer = null;
+    this.readUrl();
+    this.form.addEventListener("submit", function (event) { event.preventDefault(); self.run(); });
+    this.input.addEventListener("input", function () {
+      clearTimeout(timer);
+      timer = setTimeout(function () { self.run(); }, 250);
+    });
+    this.sortSelect.addEventListener("change", function () { self.run(); });
+    this.more.addEventListener("click", function () { self.showMore(self.generation); });
+    return this.run();
+  };
+
+  function start() {
+    var root = document.getElementById("search");
+    if (!root) { return; }
+    var status = root.querySelector(".search-status");
+    createSearcher(root.getAttribute("data-bundle-path"), root.getAttribute("data-query")).then(function (searcher) {
+      var page = new SearchPage(root, searcher);
+      window.SiteSearch.page = page;
+      root.setAttribute("data-ready", "");
+      return page.start();
+    }).catch(function (error) {
+      status.textContent = "搜索暂时无法使用（" + error.message + "）。";
+      throw error;
+    });
+  }
+
   if (document.readyState === "loading") { document.addEventListener("DOMContentLoaded", start); } else { start(); }
 })();

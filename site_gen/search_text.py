@@ -1,0 +1,86 @@
+"""Search text: the script folding and the character tokens that both the index and the query use.
+
+Input: article text (or a query). Output: the same text folded to Simplified, character by character,
+with every Han character made a word of its own ("灵石开发区" → "灵 石 开 发 区").
+
+Why characters: Pagefind's extended build segments the index with its own dictionary while the
+browser segments the query with Intl.Segmenter; where they disagree (灵石 indexed whole, queried as
+灵|石) pages are missed. With one word per character there is nothing to disagree about, and the
+page searches a query as a phrase of characters, so a query finds exactly the pages whose text
+contains it (docs/search.md has the measurements behind this choice).
+
+Why a character map and not OpenCC's phrase conversion: the fold must give the same answer in Python
+(index) and in the browser (query), position by position. A one-to-one character map, generated from
+OpenCC and shipped as a small JSON file, does both; themes/default/static/search.js applies it to the
+query with the same rules as `tokenize` below.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import re
+
+import opencc
+
+# CJK Unified Ideographs, Extension A and the compatibility block: the characters that get a word each.
+HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_SPACES = re.compile(r"\s+")
+# Characters per word in the index (docs/search.md compares 1, 2 and 3).
+GRAM = 1
+
+
+def _in_gb2312(char: str) -> bool:
+    try:
+        char.encode("gb2312")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+@functools.lru_cache(maxsize=1)
+def t2s_map() -> dict[str, str]:
+    """Traditional → Simplified, one character to one character, as OpenCC's t2s converts a lone character.
+
+    Only characters of the main CJK block that are not in GB2312 are folded: GB2312 is the Simplified
+    character set, so a character in it (乾 in 乾隆, 於 as a surname) is real Simplified text and must
+    stay itself in the index and in excerpts.
+    """
+    converter = opencc.OpenCC("t2s")
+    chars = [chr(c) for c in range(0x4E00, 0xA000) if not _in_gb2312(chr(c))]
+    # One call over the whole run, separated by newlines, is far faster than one call per character;
+    # newline keeps OpenCC from treating neighbours as a phrase.
+    converted = converter.convert("\n".join(chars)).split("\n")
+    return {t: s for t, s in zip(chars, converted, strict=True) if len(s) == 1 and s != t}
+
+
+def fold(text: str) -> str:
+    """Fold Traditional characters to Simplified, one for one (same length, same positions)."""
+    table = t2s_map()
+    return "".join(table.get(c, c) for c in text)
+
+
+_HAN_RUN = re.compile(f"[{HAN}]+")
+
+
+def tokenize(text: str, gram: int = GRAM) -> str:
+    """Folded text with one word per Han character: the `gram` characters that start there.
+
+    A run "灵石开发区" becomes, with gram 1, "灵 石 开 发 区"; with gram 3, "灵石开 石开发 开发区 发区 区"
+    (the last words of a run are shorter). Every word starts with the character at its position, so
+    the text reads back as the first character of each word, and any substring of a run is either a
+    phrase of consecutive words (as long as `gram` or longer) or the start of one word (shorter).
+    """
+    def words(match: re.Match[str]) -> str:
+        run = match.group(0)
+        return " " + " ".join(run[i:i + gram] for i in range(len(run))) + " "
+    return _SPACES.sub(" ", _HAN_RUN.sub(words, fold(text))).strip()
+
+
+def query_json(gram: int = GRAM) -> str:
+    """What the search page needs to prepare a query as the index was prepared: the word length and
+    the fold map, {"gram": n, "t": traditional chars, "s": simplified chars (same order)}."""
+    table = t2s_map()
+    keys = "".join(sorted(table))
+    return json.dumps({"gram": gram, "t": keys, "s": "".join(table[k] for k in keys)},
+                      ensure_ascii=False, separators=(",", ":"))
