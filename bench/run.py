@@ -40,8 +40,19 @@ sys.path.insert(0, str(HERE))
 import generate  # noqa: E402 - the generator sits next to this script
 
 BASE_URL = "https://example.github.io/site_gen/"
-STAGES_LINE = re.compile(r"time per stage: (.*?); total ([\d.]+)s")
-PAGES_LINE = re.compile(r"pages rendered: (\d+); bytes written: ([\d,]+)")
+# Our build is driven through site_gen.build.build() (what `site-gen build --no-import` calls), so the
+# stage times come from BuildReport.timings rather than from the CLI's printed table, whose layout changes.
+DRIVER = """
+import json, sys
+from pathlib import Path
+from site_gen.build import BuildOptions, build
+from site_gen.config import load_config
+content, out, base_url = sys.argv[1:4]
+config = load_config(None, base_url)
+report = build(BuildOptions(config=config, seeds_dir=Path(content), content_dir=Path(content), out_dir=Path(out),
+                            run_import=False, search=True))
+print("BENCH " + json.dumps({"timings": report.timings, "pages": report.pages, "bytes": report.bytes_written}))
+"""
 
 
 # ---- measuring one command -------------------------------------------------------------------------------
@@ -274,23 +285,19 @@ def bench_import(args: argparse.Namespace, folder: Path, n: int, runs: int) -> R
 def bench_ours(args: argparse.Namespace, folder: Path, n: int, runs: int) -> Result:
     result = Result("site_gen", n)
     content, out = folder / "content", folder / "out-site_gen"
-    command = [args.python, "-m", "site_gen", "build", "--no-import", "--content", str(content), "--out", str(out),
-               "--base-url", BASE_URL]
+    command = [args.python, "-c", DRIVER, str(content), str(out), BASE_URL]
     env = our_env(args.site_gen_root)
 
     def run(label: str) -> Measured:
         m = measure(command, cwd=folder, env=env)
-        stages = STAGES_LINE.search(m.stdout)
-        if stages:
-            for part in stages.group(1).split(", "):
-                name, seconds = part.rsplit(" ", 1)
-                if label == "cold":
-                    result.stages.setdefault(name, []).append(float(seconds.rstrip("s")))
-        pages = PAGES_LINE.search(m.stdout)
-        if pages:
-            result.pages = int(pages.group(1))
-        print(f"  site_gen {label}: {m.seconds:.2f}s, peak {m.peak_tree_mb:.0f} MB (largest process "
-              f"{m.peak_process_mb:.0f} MB){'; ' + stages.group(0) if stages else ''}", flush=True)
+        line = next(line for line in m.stdout.splitlines() if line.startswith("BENCH "))
+        data = json.loads(line[len("BENCH "):])
+        for name, seconds in data["timings"]:
+            result.stages.setdefault(f"{label}: {name}", []).append(seconds)
+        result.pages = data["pages"]
+        stages = ", ".join(f"{name} {seconds:.2f}s" for name, seconds in data["timings"])
+        print(f"  site_gen {label}: {m.seconds:.2f}s wall, {m.cpu_s:.2f}s CPU, peak {m.peak_tree_mb:.0f} MB (largest process "
+              f"{m.peak_process_mb:.0f} MB); stages: {stages}", flush=True)
         return m
 
     for _ in range(runs):
@@ -400,7 +407,7 @@ def both(result: Result, name: str) -> str:
 def report(n: int, runs: int, results: dict[str, Result]) -> str:
     ours, imp = results["ours"], results.get("import")
     hugo, pf, pel = results.get("hugo"), results.get("pagefind"), results.get("pelican")
-    stage = {name: median(values) for name, values in ours.stages.items()}
+    stage = {name[len("cold: "):]: median(values) for name, values in ours.stages.items() if name.startswith("cold: ")}
     search = stage.get("search index", 0.0)
     render_only = ours.med("cold_s") - search  # whole process, minus the Pagefind run
     loads = [v for r in results.values() for v in r.figures.get("load", [])]
