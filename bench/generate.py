@@ -33,6 +33,7 @@ from pathlib import Path
 import yaml
 
 SEED = 20251111
+VERSION = 1  # bump when the output changes, so bench/run.py regenerates its cached archives
 DATA_DIR = Path(__file__).resolve().parent.parent / "site_gen" / "data"
 
 # kind → weight: a mix like a real capture folder (mostly scrapes, some posts, some saved pages).
@@ -414,8 +415,8 @@ def generate(n: int, out: Path) -> dict[str, object]:
         kinds[article.kind] = kinds.get(article.kind, 0) + 1
         encodings[encoding] = encodings.get(encoding, 0) + 1
         chars += sum(len(p) for p in article.paragraphs)
-    manifest = {"n": n, "seed": SEED, "kinds": dict(sorted(kinds.items())), "encodings": dict(sorted(encodings.items())),
-                "mean_chars": round(chars / max(n, 1))}
+    manifest = {"n": n, "seed": SEED, "version": VERSION, "kinds": dict(sorted(kinds.items())),
+                "encodings": dict(sorted(encodings.items())), "mean_chars": round(chars / max(n, 1))}
     (out / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     return manifest
 

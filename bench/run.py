@@ -165,7 +165,7 @@ def ensure_archive(work: Path, n: int) -> Path:
     manifest = folder / "manifest.json"
     if manifest.is_file():
         data = json.loads(manifest.read_text(encoding="utf-8"))
-        if data.get("n") == n and data.get("seed") == generate.SEED:
+        if (data.get("n"), data.get("seed"), data.get("version")) == (n, generate.SEED, generate.VERSION):
             return folder
     print(f"generating {n} articles into {folder} …", flush=True)
     generate.generate(n, folder)
