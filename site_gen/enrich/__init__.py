@@ -19,7 +19,7 @@ from pathlib import Path
 
 from site_gen.enrich.candidates import find_candidates
 from site_gen.enrich.categories import CategoryRules, load_category_rules
-from site_gen.enrich.gazetteer import _PINYIN_ANNOTATION, Gazetteer, ZoneMatch, data_file, load_gazetteer
+from site_gen.enrich.gazetteer import Gazetteer, strip_pinyin_annotations, ZoneMatch, data_file, load_gazetteer
 from site_gen.enrich.regions import RegionMatch, RegionTable, load_region_table
 from site_gen.enrich.segment import segment
 from site_gen.enrich.tags import MAX_PLACES, TagVocabulary, extract_tags, load_vocabulary
@@ -54,8 +54,7 @@ class Enricher:
 
     def enrich(self, title: str, body: str) -> Enrichment:
         text = f"{title}\n{body}"
-        if "(" in text or "（" in text:
-            text = _PINYIN_ANNOTATION.sub("", text)
+        text = strip_pinyin_annotations(text)
         tokens = segment(text[: len(title) + 1 + SEGMENTED_CHARS], self.userdict)
         region_match = self.regions.match(text, tokens)
         home_county, home_city = self._home(region_match, len(title))
