@@ -266,9 +266,11 @@ def bench_import(args: argparse.Namespace, folder: Path, n: int, runs: int) -> R
     count = len(list(seeds.iterdir()))
     content = folder / "import-content"
     command = [args.python, "-m", "site_gen", "import", "--seeds", str(seeds), "--content", str(content)]
+    first = ""
     for run in range(runs):
         remove(content)
         m = measure(command, env=our_env(args.site_gen_root))
+        first = first or (m.stdout.splitlines() or [""])[0]
         result.add("seconds", m.seconds)
         result.add("articles_per_s", count / m.seconds)
         result.add("cpu_s", m.cpu_s)
@@ -278,7 +280,7 @@ def bench_import(args: argparse.Namespace, folder: Path, n: int, runs: int) -> R
     m = measure(command, env=our_env(args.site_gen_root))
     result.add("reimport_unchanged_s", m.seconds)
     print(f"  re-import unchanged: {m.seconds:.2f}s", flush=True)
-    result.notes.append(f"import measured on the first {count} seeds: {m.stdout.splitlines()[0] if m.stdout else ''}")
+    result.notes.append(f"measured on the first {count} seeds; first run said: {first}")
     return result
 
 
