@@ -8,6 +8,7 @@ import report. A candidate is a place name followed by a zone word, with only no
 
 from __future__ import annotations
 
+import bisect
 import functools
 import re
 
@@ -38,14 +39,25 @@ def find_candidates(text: str, covered: list[tuple[int, int]], places: frozenset
 
     `places` are names the segmenter may not tag as places (the county table's names and stems)."""
     found: list[str] = []
+    spans = sorted(covered)
+    starts = [s for s, _ in spans]
+
+    def span_before(position: int) -> tuple[int, int] | None:
+        """The covered span with the greatest start <= position (spans do not overlap): O(log n)."""
+        index = bisect.bisect_right(starts, position) - 1
+        return spans[index] if index >= 0 else None
+
     for match in _ZONE_WORD.finditer(text):
         start, end = match.span()
-        if any(s <= start < e for s, e in covered):
+        span = span_before(start)
+        if span and span[0] <= start < span[1]:
             continue
         left = start
-        while left > 0 and start - left < _WINDOW and _HAN.match(text[left - 1]) \
-                and not any(s < left <= e for s, e in covered):
-            left -= 1  # a park inside a known zone (阳泉经开区数字经济产业园) is that zone's business
+        while left > 0 and start - left < _WINDOW and _HAN.match(text[left - 1]):
+            span = span_before(left - 1)
+            if span and span[0] < left <= span[1]:
+                break  # a park inside a known zone (阳泉经开区数字经济产业园) is that zone's business
+            left -= 1
         if left == start:
             continue
         stem = _place_stem(text[left:start], places, stopwords)
