@@ -82,10 +82,17 @@ class Converted:
 
 
 def seed_files(seeds_dir: Path) -> list[Path]:
-    """Every raw file under seeds/, sorted, without sidecars; symlinks that leave seeds/ are reported, not read."""
+    """Every raw file under seeds/, sorted, without sidecars; symlinks that leave seeds/ are reported, not read.
+
+    Hidden folders (`.git`) and hidden non-seed files (`.DS_Store`, `.gitkeep`) are not seeds; a hidden
+    file with a seed's suffix (`..dots..txt`) is one, so it is imported or reported like any other.
+    """
     files = []
     for path in sorted(seeds_dir.rglob("*")):
-        if path.name.startswith(".") or path.name.endswith(SIDECAR_SUFFIX):
+        relative = path.relative_to(seeds_dir).parts
+        if any(part.startswith(".") for part in relative[:-1]) or path.name.endswith(SIDECAR_SUFFIX):
+            continue
+        if path.name.startswith(".") and path.suffix.lower() not in SEED_SUFFIXES:
             continue
         if path.is_file() or path.is_symlink():
             files.append(path)

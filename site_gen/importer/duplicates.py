@@ -16,6 +16,9 @@ from dataclasses import dataclass
 
 SHINGLE = 5  # characters per shingle: long enough to be specific, short enough to survive small edits
 SKETCH = 64  # hashes kept per body
+SKETCH_CHARS = 20_000
+MIN_LENGTH_RATIO = 0.5
+MIN_NEAR_LETTERS = 80
 NEAR_DUPLICATE = 0.75  # estimated Jaccard similarity from which two bodies are the same story
 _NOT_LETTER = re.compile(r"[^\u4e00-\u9fffA-Za-z0-9]+")
 _LINK = re.compile(r"\]\([^)]*\)")
@@ -25,18 +28,26 @@ _LINK = re.compile(r"\]\([^)]*\)")
 class Fingerprint:
     exact: str
     sketch: frozenset[int]
+    length: int = 0  # letters in the body
 
 
 def fingerprint(body: str) -> Fingerprint:
     letters = _NOT_LETTER.sub("", _LINK.sub("]", body)).lower()
-    hashes = {zlib.crc32(letters[i:i + SHINGLE].encode("utf-8")) for i in range(max(1, len(letters) - SHINGLE + 1))}
-    return Fingerprint(hashlib.sha256(letters.encode("utf-8")).hexdigest(), frozenset(sorted(hashes)[:SKETCH]))
+    # The sketch reads the opening of the story only: enough to tell stories apart, and a 10 MB seed
+    # costs no more than a long article (the exact hash still covers every letter).
+    head = letters[:SKETCH_CHARS]
+    hashes = {zlib.crc32(head[i:i + SHINGLE].encode("utf-8")) for i in range(max(1, len(head) - SHINGLE + 1))}
+    return Fingerprint(hashlib.sha256(letters.encode("utf-8")).hexdigest(), frozenset(sorted(hashes)[:SKETCH]), len(letters))
 
 
 def similarity(a: Fingerprint, b: Fingerprint) -> float:
     """Estimated Jaccard similarity of the two bodies' shingle sets (bottom-k estimator)."""
     if a.exact == b.exact:
         return 1.0
+    if min(a.length, b.length) < MIN_NEAR_LETTERS:
+        return 0.0  # in a sentence or two, one changed number is a different item: short texts must match exactly
+    if min(a.length, b.length) < MIN_LENGTH_RATIO * max(a.length, b.length):
+        return 0.0  # a sentence and a long report that opens with it are not two captures of one story
     union_bottom = sorted(a.sketch | b.sketch)[:SKETCH]
     if not union_bottom:
         return 0.0

@@ -57,7 +57,14 @@ def html_to_markdown(html: str) -> str:
     for node in tree.css("script, style, noscript, iframe, form, nav, button"):
         node.decompose()
     cleaned = tree.body.html if tree.body else html
-    markdown = markdownify(cleaned or "", heading_style="ATX", bullets="-", strip=["span", "font"])
+    try:
+        markdown = markdownify(cleaned or "", heading_style="ATX", bullets="-", strip=["span", "font"])
+    except RecursionError:
+        # Thousands of nested wrappers (a broken export) exceed markdownify's recursion; the wrappers
+        # carry no Markdown meaning, so unwrap them and convert what they held.
+        tree.unwrap_tags(["div", "section", "span", "font", "center", "article", "main"])
+        cleaned = tree.body.html if tree.body else ""
+        markdown = markdownify(cleaned or "", heading_style="ATX", bullets="-", strip=["span", "font"])
     lines = [line.strip() for line in markdown.replace("\r", "").split("\n")]
     # Section subheadings are `##` whatever level the page used (the title is the page's only h1).
     levels = [len(m.group(1)) for line in lines if (m := re.match(r"^(#{1,6}) ", line))]

@@ -142,9 +142,13 @@ def _is_short_heading(line: str) -> bool:
     return len(line) <= 40 and not _ENDS_SENTENCE.search(line) and not line.endswith(("：", ":"))
 
 
+# Every metadata line has a digit or one of these words: a cheap test that spares body lines the rest.
+_MAYBE_METADATA = re.compile(r"\d|来源|稿源|出处|编|审|校对|监制|统筹|策划|制作|记者|通讯员|作者|撰稿|摄|图|文")
+
+
 def read_metadata_line(line: str, scrape: Scrape) -> bool:
     """If `line` is a date/source/credit line, record what it says and return True."""
-    if len(line) > 100:
+    if len(line) > 100 or not _MAYBE_METADATA.search(line):
         return False
     credits = parse_credits(line)
     if credits:
@@ -161,6 +165,10 @@ def read_metadata_line(line: str, scrape: Scrape) -> bool:
             if _names_only(names):
                 target = scrape.editors if "编" in credit.group(0) else scrape.authors
                 _add_unique(target, names)
+        return True
+    if source and len(line) <= 60 and re.match(r"^[\d\s:：/.\-年月日]{6,}", line):
+        # A date line whose date is not a real day (2023-02-30): the source stands, the date is not guessed.
+        scrape.source = scrape.source or clean_source(source["source"])
         return True
     source_only = _SOURCE_ONLY.match(line)
     if source_only:
