@@ -54,10 +54,14 @@ def t2s_map() -> dict[str, str]:
     return {t: s for t, s in zip(chars, converted, strict=True) if len(s) == 1 and s != t}
 
 
+@functools.lru_cache(maxsize=1)
+def _t2s_table() -> dict[int, str]:
+    return str.maketrans(t2s_map())
+
+
 def fold(text: str) -> str:
     """Fold Traditional characters to Simplified, one for one (same length, same positions)."""
-    table = t2s_map()
-    return "".join(table.get(c, c) for c in text)
+    return text.translate(_t2s_table())
 
 
 _HAN_RUN = re.compile(f"[{HAN}]+")

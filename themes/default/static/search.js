@@ -198,7 +198,7 @@
 
   SearchPage.prototype.readUrl = function () {
     var params = new URLSearchParams(window.location.search);
-    this.input.value = params.get("q") || "";
+    if (params.has("q")) { this.input.value = params.get("q"); } // else keep what was typed while loading
     this.sortSelect.value = params.get("sort") || "";
     var selected = {};
     FILTERS.forEach(function (f) {
