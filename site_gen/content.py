@@ -22,7 +22,16 @@ MAX_YAML_ALIASES = 20
 
 
 class _LimitedLoader(yaml.SafeLoader):
-    """A SafeLoader that refuses alias-heavy documents (billion-laughs style YAML bombs)."""
+    """A SafeLoader that refuses alias-heavy documents (billion-laughs style YAML bombs).
+
+    Dates stay text: the contract validates them itself, with the key's line, instead of PyYAML raising
+    a bare ValueError for 2023-02-30.
+    """
+
+    yaml_implicit_resolvers = {
+        first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+        for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+    }
 
     def compose_node(self, parent, index):  # type: ignore[no-untyped-def]
         if self.check_event(yaml.AliasEvent):

@@ -52,8 +52,13 @@ def _looks_utf16_without_bom(data: bytes) -> str | None:
     return None
 
 
+_OTHER_LINE_BREAKS = str.maketrans({"\u0085": "\n", "\u2028": "\n", "\u2029": "\n", "\x0b": "\n", "\x0c": "\n"})
+
+
 def normalise_newlines(text: str) -> str:
-    return text.replace("\r\n", "\n").replace("\r", "\n")
+    """CRLF, CR and the other Unicode line breaks (NEL, LS, PS, VT, FF) become `\n`: YAML and Markdown
+    treat them as line breaks too, so leaving them would change a title or paragraph on the round trip."""
+    return text.replace("\r\n", "\n").replace("\r", "\n").translate(_OTHER_LINE_BREAKS)
 
 
 def decode_bytes(data: bytes) -> tuple[str, str]:
