@@ -20,10 +20,12 @@ binary's Chinese segmenter, and its memory (pagefind#842), is never used.
 from __future__ import annotations
 
 import html
+import multiprocessing
+import os
 import re
 import subprocess
-import sys
 import tempfile
+from concurrent.futures import ProcessPoolExecutor
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -43,6 +45,8 @@ _TAG = re.compile(r"<[^>]+>")
 # "und" (undetermined): the words are already cut, so neither the extended indexer nor the browser
 # (Intl.Segmenter, for zh) may cut them again; the search page gets this index as the only language.
 INDEX_LANG = "und"
+# Articles per Pagefind run: ~0.6 GB and ~5 s each on this archive's articles (docs/search.md).
+SHARD_SIZE = 1000
 UNDATED_SORT_KEY = "0000-00-00"  # undated articles sort last (newest first), but stay in date-sorted results
 
 
@@ -94,7 +98,7 @@ def render_document(doc: IndexDocument, text: Callable[[str], str] = tokenize, l
     """
     e = html.escape
     fields = [f'<span data-pagefind-meta="title">{e(doc.title)}</span>',
-              f'<span data-pagefind-sort="date">{doc.date or UNDATED_SORT_KEY}</span>']
+              f'<span data-pagefind-sort="date">{SENTINEL_SORT_KEY if doc == SENTINEL else doc.date or UNDATED_SORT_KEY}</span>']
     if doc.date:
         fields.append(f'<span data-pagefind-meta="date">{doc.date}</span>')
     if doc.source:
@@ -109,31 +113,119 @@ def render_document(doc: IndexDocument, text: Callable[[str], str] = tokenize, l
 def write_documents(docs: Iterable[IndexDocument], folder: Path,
                     text: Callable[[str], str] = tokenize, lang: str = INDEX_LANG) -> int:
     count = 0
+    made: set[Path] = set()
     for doc in docs:
         path = folder / doc.path
-        path.parent.mkdir(parents=True, exist_ok=True)
+        if path.parent not in made:  # one mkdir per folder: most articles have a folder of their own
+            path.parent.mkdir(parents=True, exist_ok=True)
+            made.add(path.parent)
         path.write_text(render_document(doc, text, lang), encoding="utf-8")
         count += 1
     return count
 
 
+def pagefind_binary() -> Path:
+    """The Pagefind binary to run: the standard build when installed, else the extended one.
+
+    The documents are already cut into words and say `lang="und"`, so the extended build's Chinese
+    segmenter is never used and both builds make the same index at the same cost (docs/search.md).
+    `python -m pagefind` would pick the extended build whenever both are installed, so we ask the
+    binary packages for their paths.
+    """
+    try:
+        import pagefind_bin
+        return Path(pagefind_bin.get_executable())
+    except (ImportError, FileNotFoundError):
+        import pagefind_bin_extended
+        return Path(pagefind_bin_extended.get_executable())
+
+
 def pagefind_command(documents: Path, bundle: Path) -> list[str]:
-    return [sys.executable, "-m", "pagefind", "--site", str(documents), "--output-path", str(bundle), "--silent"]
+    return [str(pagefind_binary()), "--site", str(documents), "--output-path", str(bundle), "--silent"]
 
 
 def run_pagefind(documents: Path, bundle: Path) -> None:
-    result = subprocess.run(pagefind_command(documents, bundle), capture_output=True, text=True)
-    if result.returncode != 0 or not (bundle / "pagefind.js").is_file():
+    try:
+        result = subprocess.run(pagefind_command(documents, bundle), capture_output=True, text=True)
+    except (ImportError, FileNotFoundError) as error:
+        raise SiteGenError(Diagnostic(str(documents), f"Pagefind is not installed: {error}",
+                                      hint="`pip install -e .` installs `pagefind[bin]`")) from None
+    if result.returncode != 0 or not (bundle / "pagefind-entry.json").is_file():
         message = (result.stderr or result.stdout).strip().splitlines()[-1:] or ["no output"]
         raise SiteGenError(Diagnostic(str(documents), f"Pagefind failed (exit {result.returncode}): {message[0]}",
-                                      hint="is `pagefind[extended]` installed? `pip install -e .`"))
+                                      hint="is `pagefind[bin]` installed? `pip install -e .`"))
+
+
+def shards(docs: list[IndexDocument], size: int) -> list[list[IndexDocument]]:
+    """Consecutive slices of at most `size` documents (at least one slice, maybe empty).
+
+    The documents come newest first, so each shard holds one stretch of dates: the search page
+    orders date-sorted results shard by shard (search.js), which only works for such stretches.
+    """
+    return [docs[i:i + size] for i in range(0, len(docs), size)] or [[]]
+
+
+def shard_path(number: int) -> str:
+    """Where shard `number` lives below the bundle: shard 0 is the bundle itself (the page loads it)."""
+    return "" if number == 0 else f"s{number}/"
+
+
+# What the page needs of a shard it merges: the primary bundle (shard 0) brings the code and the
+# WebAssembly, and Pagefind's merged indexes reuse them.
+_SHARD_KEEP = ("pagefind-entry.json", ".pf_meta")
+
+
+# One document per shard that sorts after every article: search.js reads a date-sorted result's shard
+# from its score (a rank times the shard's tag), and Pagefind gives the last page of a shard's
+# newest-first order rank 0, which carries no tag (oldest first, ranks are negative and never 0).
+# Its one word, "_", is never searched (search.js treats it as punctuation) and it has no filters
+# (the page searches without words only with a filter), so no search finds it. Pagefind skips a
+# document without words.
+SENTINEL = IndexDocument(path="search/last/index.html", title="", paragraphs=("_",), date=None, source=None,
+                         filters=())
+SENTINEL_SORT_KEY = "0000-00-0"  # before UNDATED_SORT_KEY
+
+
+def index_shard(docs: list[IndexDocument], bundle: Path, primary: bool) -> None:
+    """One shard: write its documents into a temporary folder and run Pagefind over it into `bundle`.
+
+    A pure function of its arguments, run in a process of its own: tokenizing is Python work and the
+    Pagefind run that follows waits on a subprocess, so two shards use both cores.
+    """
+    with tempfile.TemporaryDirectory(prefix="site-gen-search-") as tmp:
+        write_documents([*docs, SENTINEL], Path(tmp))
+        run_pagefind(Path(tmp), bundle)
+    if not primary:
+        for path in bundle.iterdir():
+            if path.is_file() and not path.name.endswith(_SHARD_KEEP):
+                path.unlink()
+
+
+def index_bundle(docs: list[IndexDocument], bundle: Path, shard_size: int | None = None,
+                 workers: int | None = None) -> list[str]:
+    """Index `docs` (newest first) into `bundle` in shards; returns the merged shards' paths below it.
+
+    Pagefind's memory grows with the words it holds (about 0.6 GB per 1,000 articles here), so a
+    shard of SHARD_SIZE articles is indexed per run, at most `workers` runs at a time (CPU count).
+    """
+    size = shard_size or SHARD_SIZE
+    parts = shards(docs, size)
+    workers = max(1, min(workers or os.cpu_count() or 1, len(parts)))
+    targets = [bundle / shard_path(n) for n in range(len(parts))]
+    if workers == 1:
+        for n, part in enumerate(parts):
+            index_shard(part, targets[n], n == 0)
+    else:
+        with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork")) as pool:
+            for done in [pool.submit(index_shard, part, targets[n], n == 0) for n, part in enumerate(parts)]:
+                done.result()
+    return [shard_path(n) for n in range(1, len(parts))]
 
 
 def index_site(site: Path, model: SiteModel) -> int:
     """Index the model's articles into `site/pagefind/`; returns the number of articles indexed."""
-    with tempfile.TemporaryDirectory(prefix="site-gen-search-") as tmp:
-        count = write_documents(index_documents(model), Path(tmp))
-        run_pagefind(Path(tmp), site / "pagefind")
+    docs = list(index_documents(model))
+    merged = index_bundle(docs, site / "pagefind")
     (site / "search").mkdir(exist_ok=True)
-    (site / "search" / "query.json").write_text(query_json(), encoding="utf-8")
-    return count
+    (site / "search" / "query.json").write_text(query_json(shards=merged), encoding="utf-8")
+    return len(docs)

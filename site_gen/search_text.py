@@ -81,10 +81,11 @@ def tokenize(text: str, gram: int = GRAM) -> str:
     return _SPACES.sub(" ", _HAN_RUN.sub(words, fold(text))).strip()
 
 
-def query_json(gram: int = GRAM) -> str:
-    """What the search page needs to prepare a query as the index was prepared: the word length and
-    the fold map, {"gram": n, "t": traditional chars, "s": simplified chars (same order)}."""
+def query_json(gram: int = GRAM, shards: list[str] | tuple[str, ...] = ()) -> str:
+    """What the search page needs to prepare a query as the index was prepared and to load the index:
+    {"gram": n, "t": traditional chars, "s": simplified chars (same order), "shards": paths below the
+    bundle of the shards to merge after the bundle itself (site_gen/search.py)}."""
     table = t2s_map()
     keys = "".join(sorted(table))
-    return json.dumps({"gram": gram, "t": keys, "s": "".join(table[k] for k in keys)},
+    return json.dumps({"gram": gram, "t": keys, "s": "".join(table[k] for k in keys), "shards": list(shards)},
                       ensure_ascii=False, separators=(",", ":"))

@@ -15,7 +15,8 @@ from urllib.parse import quote
 import pytest
 import yaml
 
-from site_gen.search import UNDATED_SORT_KEY, IndexDocument, plain_paragraphs, render_document
+from site_gen.search import (UNDATED_SORT_KEY, IndexDocument, plain_paragraphs, render_document, shard_path,
+                             shards)
 from site_gen.search_text import fold, query_json, t2s_map, tokenize
 
 from conftest import SubpathServer, write_site
@@ -104,10 +105,15 @@ def matching(articles: dict[str, dict], query: str) -> set[str]:
             if all(p in fold(a["front"]["title"] + "\n" + a["body"]) for p in parts)}
 
 
+FIXTURE_SHARD_SIZE = 10  # 36 articles in 4 shards: every browser test goes through the merge
+
+
 @pytest.fixture(scope="module")
 def search_site(tmp_path_factory: pytest.TempPathFactory):
     from site_gen.cli import main as cli_main
     import os
+
+    import site_gen.search
 
     articles = fixture_articles()
     root = write_site(tmp_path_factory.mktemp("search"),
@@ -118,7 +124,9 @@ def search_site(tmp_path_factory: pytest.TempPathFactory):
         cwd = os.getcwd()
         os.chdir(root)
         try:
-            assert cli_main(["build", "--no-import", "--base-url", server.base_url]) == 0
+            with pytest.MonkeyPatch.context() as patch:
+                patch.setattr(site_gen.search, "SHARD_SIZE", FIXTURE_SHARD_SIZE)
+                assert cli_main(["build", "--no-import", "--base-url", server.base_url]) == 0
         finally:
             os.chdir(cwd)
         yield articles, root, server
@@ -128,9 +136,21 @@ def test_only_articles_are_indexed(search_site) -> None:
     articles, root, _server = search_site
     bundle = root / "public" / "pagefind"
     assert (bundle / "pagefind.js").is_file()
-    assert (root / "public" / "search" / "query.json").is_file()
-    fragments = list((bundle / "fragment").glob("*.pf_fragment"))
-    assert len(fragments) == len(articles)
+    settings = yaml.safe_load((root / "public" / "search" / "query.json").read_text(encoding="utf-8"))
+    assert settings["shards"] == ["s1/", "s2/", "s3/"]
+    fragments = list(bundle.glob("**/fragment/*.pf_fragment"))
+    assert len(fragments) == len(articles) + 4  # and one sentinel per shard (site_gen/search.py says why)
+    for shard in settings["shards"]:  # merged shards carry their index, not a second copy of the code
+        assert (bundle / shard / "pagefind-entry.json").is_file()
+        assert not (bundle / shard / "pagefind.js").exists()
+
+
+def test_shards_are_consecutive_stretches_newest_first() -> None:
+    docs = [IndexDocument(path=f"a{i}/index.html", title="t", paragraphs=(), date=None, source=None, filters=())
+            for i in range(5)]
+    assert [[d.path[:2] for d in part] for part in shards(docs, 2)] == [["a0", "a1"], ["a2", "a3"], ["a4"]]
+    assert shards([], 2) == [[]]
+    assert [shard_path(n) for n in range(3)] == ["", "s1/", "s2/"]
 
 
 def open_search(page, server: SubpathServer, params: str) -> None:
