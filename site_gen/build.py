@@ -1,32 +1,44 @@
 """The build: a flat list of stages, each timed.
 
-import seeds → read content → build model → plan pages → render → write (staging) → index search → swap in.
+import seeds → read content → build model → plan pages → render+write (staging) → index search → swap in.
 Input: BuildOptions. Output: a BuildReport (counts, skipped seeds, time per stage) and a finished
 `public/`; on any error the previous `public/` is left as it was.
+
+With the build cache (site_gen/cache.py, on by default) a rebuild does only what changed: an input
+stamp equal to the last build's returns at once ("up to date"); otherwise unchanged content files are
+not parsed again, unchanged pages are hard-linked from the previous output instead of rendered
+(site_gen/incremental.py), and Pagefind runs only when an indexed article changed. The output is the
+same byte for byte either way.
 """
 
 from __future__ import annotations
 
+import os
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterator
+from typing import TYPE_CHECKING, Any, Iterator
 
+from site_gen.cache import BuildCache, OutputRecord, content_stamp, files_key, now_ns, same_content, settle
 from site_gen.config import SiteConfig
 from site_gen.content import read_articles
 from site_gen.diagnostics import Diagnostic, SiteGenError
 from site_gen.enrich.gazetteer import data_file, load_gazetteer
 from site_gen.enrich.regions import load_region_table
-from site_gen.importer import ImportReport, import_seeds
+from site_gen.incremental import Fingerprints, Previous, render_site, search_key, workers_for
 from site_gen.model import build_model
-from site_gen.output import swap_in, write_files
-from site_gen.pages import Page, plan_pages
+from site_gen.output import check_paths, link_or_copy, link_tree, prepare_staging, swap_in
+from site_gen.pages import Page, markdown_to_html, plan_pages
 from site_gen.progress import NoProgress, ProgressHook
-from site_gen.render import make_environment, render_pages, resolve_theme
+from site_gen.render import PageRenderer, make_environment, render_pages, resolve_theme
 from site_gen.search import index_site
 
+if TYPE_CHECKING:  # the importer (and jieba behind it) is only loaded when a build imports
+    from site_gen.importer import ImportReport
+
 RENDER_BATCH = 500  # pages per render_pages call: progress granularity, not a performance knob
+SEARCH_FILES = ("pagefind", "search/query.json")  # what index_site writes into the site
 
 
 @dataclass(frozen=True)
@@ -39,6 +51,8 @@ class BuildOptions:
     drafts: bool = False
     search: bool = True
     progress: ProgressHook = field(default_factory=NoProgress, compare=False)  # how stages show their work
+    cache: bool = True  # keep and use .site-gen-cache/ beside the config (False: every build is cold)
+    jobs: int | None = None  # render processes; None: all CPUs when the site is large, else one
 
 
 @dataclass
@@ -51,6 +65,9 @@ class BuildReport:
     timings: list[tuple[str, float]] = field(default_factory=list)
     content_problems: list[Diagnostic] = field(default_factory=list)
     progress: ProgressHook = field(default_factory=NoProgress, repr=False, compare=False)
+    up_to_date: bool = False  # nothing changed since the last build: public/ was left as it was
+    rendered: int = 0  # pages rendered this time (the others were reused from the previous output)
+    search_indexed: bool = False  # Pagefind ran (False: no search, or the previous index still held)
 
     @contextmanager
     def stage(self, name: str, total: int | None = None) -> Iterator[None]:
@@ -76,32 +93,97 @@ def render_in_batches(pages: list[Page], env: Any, config: SiteConfig, progress:
     return files
 
 
+def inputs_key(options: BuildOptions, theme_folders: tuple[Path, ...], data_dir: Path) -> str:
+    """Everything a build depends on except the content files: code, config, options, theme, site data."""
+    import hashlib
+
+    from site_gen.cache import code_key
+
+    parts = (code_key(), repr(options.config), options.drafts, options.search, str(options.content_dir.resolve()),
+             files_key(theme_folders), files_key([data_dir]))
+    return hashlib.sha256(repr(parts).encode()).hexdigest()
+
+
+def _previous_output(record: OutputRecord | None, out_dir: Path) -> OutputRecord | None:
+    """The record of the last build, if out_dir is still the folder that build published."""
+    if record is None:
+        return None
+    try:
+        return record if os.stat(out_dir).st_ino == record.inode and (out_dir / "index.html").is_file() else None
+    except OSError:
+        return None
+
+
 def build(options: BuildOptions) -> BuildReport:
     config = options.config
     report = BuildReport(progress=options.progress)
     data_dir = site_data_dir(config)
+    started = now_ns()
     if options.run_import:
+        from site_gen.importer import import_seeds
+
         with report.stage("import"):
             report.import_report = import_seeds(options.seeds_dir, options.content_dir, data_dir,
                                                 progress=options.progress.update)
+    cache = BuildCache.beside(config.root) if options.cache else None
+    theme = resolve_theme(config)
     with report.stage("load"):
-        articles, problems = read_articles(options.content_dir)
+        inputs = inputs_key(options, theme.folders, data_dir) if cache else ""
+        record = _previous_output(cache.load(cache.output_name(options.out_dir)), options.out_dir) if cache else None
+        stamp = content_stamp(options.content_dir, record.content if record else {}) if cache else {}
+        if cache and record and record.inputs == inputs and same_content(record.content, stamp):
+            report.up_to_date = True
+            report.articles, report.drafts_skipped, report.pages, report.bytes_written = record.counts
+            if stamp != record.content:  # mtimes moved (a file rewritten unchanged): note them for next time
+                record.content = settle(stamp, started)  # type: ignore[assignment]
+                cache.save(cache.output_name(options.out_dir), record)
+            return report
+        memo = (cache.load(cache.articles_name(options.content_dir)) or {}) if cache else None
+        articles, problems = read_articles(options.content_dir, memo)
         if problems:
             raise SiteGenError(problems)
         published = [a for a in articles if options.drafts or not a.draft]
         report.drafts_skipped = len(articles) - len(published)
         report.articles = len(published)
     with report.stage("model"):
-        model = build_model(published, load_gazetteer(data_dir), load_region_table(data_file("counties.yml", data_dir)))
+        slug_memo = (cache.load("slugs.pickle") or {}) if cache else {}
+        slugs_known = len(slug_memo)
+        model = build_model(published, load_gazetteer(data_dir), load_region_table(data_file("counties.yml", data_dir)),
+                            slug_memo=slug_memo)
         pages = plan_pages(model, config)
-    with report.stage("render", total=len(pages)):
-        theme = resolve_theme(config)
-        files = render_in_batches(pages, make_environment(theme, config), config, options.progress)
     with report.stage("write"):
-        stage, report.pages, report.bytes_written = write_files(files, theme.static_dirs, options.out_dir)
+        stage, static_paths, static_bytes = prepare_staging(theme.static_dirs, options.out_dir)
+        check_paths([page.path for page in pages], static_paths)
+    with report.stage("render", total=len(pages)):
+        env = make_environment(theme, config)
+        renderer = PageRenderer(env, config, cache.html_of if cache else markdown_to_html)
+        global_key = inputs or repr(config)  # code, config, templates: what every page's bytes depend on
+        fingerprints = Fingerprints(global_key, model.articles)
+        previous = Previous(options.out_dir, record.pages) if record else None
+        outcome = render_site(pages, renderer, fingerprints, stage, previous, workers_for(len(pages), options.jobs),
+                              options.progress.update)
+        report.pages = len(pages)
+        report.rendered = outcome.rendered
+        report.bytes_written = static_bytes + outcome.bytes
+    indexed_key = None
     if options.search:
         with report.stage("search index"):
-            index_site(stage, model)
+            indexed_key = search_key(global_key, fingerprints, model.articles, sorted(model.region_cities.items()))
+            if record and record.search == indexed_key and all((options.out_dir / p).exists() for p in SEARCH_FILES):
+                link_tree(options.out_dir / "pagefind", stage / "pagefind")
+                link_or_copy(options.out_dir / "search" / "query.json", stage / "search" / "query.json")
+            else:
+                index_site(stage, model)
+                report.search_indexed = True
     with report.stage("publish"):
         swap_in(stage, options.out_dir)
+    if cache:
+        cache.save(cache.output_name(options.out_dir), OutputRecord(
+            inputs=inputs, content=settle(stamp, started), inode=os.stat(options.out_dir).st_ino,  # type: ignore[arg-type]
+            pages=outcome.pages, search=indexed_key,
+            counts=(report.articles, report.drafts_skipped, report.pages, report.bytes_written)))
+        if memo is not None:
+            cache.save(cache.articles_name(options.content_dir), settle(memo, started))
+        if len(slug_memo) != slugs_known:
+            cache.save("slugs.pickle", dict(slug_memo))
     return report

@@ -9,14 +9,13 @@ ASCII slug per term. Nothing here renders or writes.
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import Mapping
+from typing import Mapping, MutableMapping
 
 from site_gen.article import Article
 from site_gen.enrich.gazetteer import Gazetteer, Zone
 from site_gen.enrich.regions import RegionTable
-from site_gen.importer.slugs import slugify
 
 TAXONOMIES = ("zones", "regions", "tags", "categories", "sources", "years")
 # URL folder of each taxonomy's term pages.
@@ -60,6 +59,9 @@ class SiteModel:
     zones: Mapping[str, Zone]  # gazetteer entries of the zones that have articles
     region_cities: Mapping[str, str]  # region → its city
     undated: tuple[str, ...]
+    # term → slugify(term), shared with the build cache: slugify loads jieba's dictionary (~1 s, 140 MB),
+    # so a term slugged once is never slugged again.
+    slug_memo: MutableMapping[str, str] = field(default_factory=dict, compare=False, repr=False)
 
     def article_url(self, article: Article) -> str:
         return f"articles/{article.key}/"
@@ -77,11 +79,23 @@ def article_terms(article: Article, taxonomy: str) -> tuple[str, ...]:
     return getattr(article, taxonomy)
 
 
-def _term_slugs(terms: list[str], fixed: Mapping[str, str]) -> dict[str, str]:
+def slugify_term(term: str, memo: MutableMapping[str, str] | None = None) -> str:
+    """importer.slugs.slugify, remembered in `memo`; jieba is only imported for a term not seen before."""
+    if memo is not None and term in memo:
+        return memo[term]
+    from site_gen.importer.slugs import slugify
+
+    slug = slugify(term)
+    if memo is not None:
+        memo[term] = slug
+    return slug
+
+
+def _term_slugs(terms: list[str], fixed: Mapping[str, str], memo: MutableMapping[str, str]) -> dict[str, str]:
     slugs: dict[str, str] = {}
     taken: set[str] = set()
-    for term in sorted(terms, key=lambda t: (t not in fixed, slugify(t) if t not in fixed else fixed[t], t)):
-        base = fixed.get(term) or (term if term.isascii() and term.isalnum() else slugify(term))
+    for term in sorted(terms, key=lambda t: (t not in fixed, slugify_term(t, memo) if t not in fixed else fixed[t], t)):
+        base = fixed.get(term) or (term if term.isascii() and term.isalnum() else slugify_term(term, memo))
         slug, n = base, 2
         while slug in taken:
             slug, n = f"{base}-{n}", n + 1
@@ -90,8 +104,10 @@ def _term_slugs(terms: list[str], fixed: Mapping[str, str]) -> dict[str, str]:
     return slugs
 
 
-def build_model(articles: list[Article], gazetteer: Gazetteer, regions: RegionTable) -> SiteModel:
-    """Order articles and build every taxonomy once."""
+def build_model(articles: list[Article], gazetteer: Gazetteer, regions: RegionTable,
+                slug_memo: MutableMapping[str, str] | None = None) -> SiteModel:
+    """Order articles and build every taxonomy once. `slug_memo` (term → slug) is read and extended."""
+    memo: MutableMapping[str, str] = {} if slug_memo is None else slug_memo
     ordered = sorted(articles, key=lambda a: (a.sort_date, a.key), reverse=True)
     dated = [a for a in ordered if a.date]
     undated = [a for a in ordered if not a.date]
@@ -104,7 +120,7 @@ def build_model(articles: list[Article], gazetteer: Gazetteer, regions: RegionTa
                 terms.setdefault(term, []).append(article.key)
         fixed = {z: gazetteer.zones[z].slug for z in terms if z in gazetteer.zones and gazetteer.zones[z].slug} \
             if name == "zones" else {}
-        slugs = _term_slugs(list(terms), fixed)
+        slugs = _term_slugs(list(terms), fixed, memo)
         ordered_terms = {t: tuple(terms[t]) for t in sorted(terms, key=lambda t: slugs[t])}
         taxonomies[name] = Taxonomy(name, MappingProxyType(ordered_terms), MappingProxyType(slugs))
     zones = {z: gazetteer.zones[z] for z in taxonomies["zones"].terms if z in gazetteer.zones}
@@ -116,6 +132,7 @@ def build_model(articles: list[Article], gazetteer: Gazetteer, regions: RegionTa
         zones=MappingProxyType(zones),
         region_cities=MappingProxyType(region_cities),
         undated=tuple(a.key for a in undated),
+        slug_memo=memo,
     )
 
 

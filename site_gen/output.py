@@ -27,8 +27,9 @@ def safe_target(root: Path, relative: str) -> Path:
     return root.joinpath(*pure.parts)
 
 
-def write_files(files: list[tuple[str, bytes]], static_dirs: list[Path], out_dir: Path) -> tuple[Path, int, int]:
-    """Write everything into a fresh staging folder; return it with the file count and bytes written."""
+def prepare_staging(static_dirs: list[Path], out_dir: Path) -> tuple[Path, dict[str, str], int]:
+    """A fresh staging folder holding the theme's static assets; returns it, the static paths written
+    (relative path → source file) and their bytes. Pages are then written into it one by one."""
     recover(out_dir)
     stage = staging_dir(out_dir)
     if stage.exists():
@@ -45,17 +46,46 @@ def write_files(files: list[tuple[str, bytes]], static_dirs: list[Path], out_dir
                 shutil.copyfile(path, target)
                 total += path.stat().st_size
                 seen[relative] = str(path)
+    return stage, seen, total
+
+
+def check_paths(paths: list[str], seen: dict[str, str]) -> None:
+    """Refuse two pages (or a page and a static asset) on one output path, before anything is rendered."""
+    owners = dict(seen)
+    for relative in paths:
+        if relative in owners and not relative.startswith("static/"):
+            raise SiteGenError(Diagnostic(relative, f"two pages write the same path (also {owners[relative]})"))
+        owners[relative] = relative
+
+
+def write_files(files: list[tuple[str, bytes]], static_dirs: list[Path], out_dir: Path) -> tuple[Path, int, int]:
+    """Write everything into a fresh staging folder; return it with the file count and bytes written."""
+    stage, seen, total = prepare_staging(static_dirs, out_dir)
+    check_paths([relative for relative, _ in files], seen)
     written = 0
     for relative, data in files:
-        if relative in seen and not relative.startswith("static/"):
-            raise SiteGenError(Diagnostic(relative, f"two pages write the same path (also {seen[relative]})"))
         target = safe_target(stage, relative)
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(data)
-        seen[relative] = relative
         written += 1
         total += len(data)
     return stage, written, total
+
+
+def link_tree(source: Path, target: Path) -> None:
+    """Hard-link every file under `source` into `target` (copies where links are impossible)."""
+    for root, _dirs, names in os.walk(source):
+        relative = Path(root).relative_to(source)
+        (target / relative).mkdir(parents=True, exist_ok=True)
+        for name in names:
+            link_or_copy(Path(root) / name, target / relative / name)
+
+
+def link_or_copy(source: Path, target: Path) -> None:
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copyfile(source, target)
 
 
 def _exchange(a: Path, b: Path) -> bool:

@@ -18,12 +18,12 @@ import nh3
 
 from site_gen.article import Article
 from site_gen.config import SiteConfig
-from site_gen.importer.slugs import slugify
 from site_gen.model import (
     TAXONOMY_LABELS,
     SiteModel,
     Taxonomy,
     co_mentioned,
+    slugify_term,
     top_tags,
 )
 
@@ -54,6 +54,10 @@ class Page:
     url: str = ""  # site-relative URL ("" for the home page)
     in_sitemap: bool = True
     lastmod: str | None = None  # ISO date for the sitemap, when the page is one dated article
+    # Markdown the renderer converts into context["html"] (article pages). Converting at render time, not
+    # here, lets an unchanged page be recognised without converting it, and lets the conversion run in
+    # the render workers; the article in the context already identifies the body.
+    markdown: str | None = field(default=None, compare=False, repr=False)
 
 
 _MARKDOWN = markdown.Markdown(extensions=MARKDOWN_EXTENSIONS, output_format="html")
@@ -206,7 +210,6 @@ class Planner:
             older = articles[index + 1] if index + 1 < len(articles) else None
             pages.append(Page(f"{url}index.html", "article.html", {
                 "article": article,
-                "html": markdown_to_html(article.body),
                 "date_note": date_note(article),
                 "terms": self.article_terms(article),
                 "related": [self.card(k) for k in self.related(article)],
@@ -214,7 +217,7 @@ class Planner:
                 "older": self.card(older.key) if older else None,
                 "breadcrumbs": crumbs(*self.article_trail(article)),
                 "description": excerpt(article),
-            }, url=url, lastmod=article.date[:10] if article.date else None))
+            }, url=url, lastmod=article.date[:10] if article.date else None, markdown=article.body))
         return pages
 
     def article_trail(self, article: Article) -> list[tuple[str, str | None]]:
@@ -304,7 +307,7 @@ class Planner:
 
     def city_anchor(self, city: str) -> str:
         """A stable ASCII fragment id for a city's group on the zones index."""
-        return self.model.taxonomies["regions"].slugs.get(city) or slugify(city)
+        return self.model.taxonomies["regions"].slugs.get(city) or slugify_term(city, self.model.slug_memo)
 
     def zones_index(self) -> Page:
         taxonomy = self.model.taxonomies["zones"]

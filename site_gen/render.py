@@ -13,7 +13,7 @@ import json
 from urllib.parse import urlsplit
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 import jinja2
 from markupsafe import Markup
@@ -21,7 +21,7 @@ from markupsafe import Markup
 from site_gen.article import Article, parse_iso_date
 from site_gen.config import SiteConfig
 from site_gen.diagnostics import Diagnostic, SiteGenError
-from site_gen.pages import Page
+from site_gen.pages import Page, markdown_to_html
 
 BUILTIN_THEME = Path(__file__).resolve().parent.parent / "themes" / "default"
 
@@ -134,37 +134,51 @@ def breadcrumb_json_ld(trail: list[dict[str, Any]], url: str, config: SiteConfig
         for i, item in enumerate(items, start=1)]}
 
 
-def render_pages(pages: list[Page], env: jinja2.Environment, config: SiteConfig) -> list[tuple[str, bytes]]:
-    """Render every page with its template; stop at the first template error and report it with its line."""
-    rendered = []
-    problems = []
-    templates: dict[str, jinja2.Template] = {}
-    for page in pages:
-        context = dict(page.context)
-        context["page_url"] = page.url
-        if page.template == "article.html":
-            context["json_ld"] = article_json_ld(context["article"], page.url, config)
-        if context.get("breadcrumbs"):
-            context["breadcrumb_ld"] = breadcrumb_json_ld(context["breadcrumbs"], page.url, config)
-        elif page.path.endswith(".html"):
-            context["breadcrumb_ld"] = None
+def page_context(page: Page, config: SiteConfig, html_of: Callable[[str], str] = markdown_to_html) -> dict[str, Any]:
+    """What the page's template gets: the planned context plus page_url, the article HTML and JSON-LD."""
+    context = dict(page.context)
+    context["page_url"] = page.url
+    if page.markdown is not None:
+        context["html"] = html_of(page.markdown)
+    if page.template == "article.html":
+        context["json_ld"] = article_json_ld(context["article"], page.url, config)
+    if context.get("breadcrumbs"):
+        context["breadcrumb_ld"] = breadcrumb_json_ld(context["breadcrumbs"], page.url, config)
+    elif page.path.endswith(".html"):
+        context["breadcrumb_ld"] = None
+    return context
+
+
+class PageRenderer:
+    """Renders one page at a time (templates compiled once); a template error raises SiteGenError with its line."""
+
+    def __init__(self, env: jinja2.Environment, config: SiteConfig, html_of: Callable[[str], str] = markdown_to_html):
+        self.env = env
+        self.config = config
+        self.html_of = html_of
+        self.templates: dict[str, jinja2.Template] = {}
+
+    def render(self, page: Page) -> bytes:
+        context = page_context(page, self.config, self.html_of)
         try:
-            template = templates.get(page.template)
+            template = self.templates.get(page.template)
             if template is None:
-                template = templates[page.template] = env.get_template(page.template)
-            rendered.append((page.path, template.render(context).encode("utf-8")))
+                template = self.templates[page.template] = self.env.get_template(page.template)
+            return template.render(context).encode("utf-8")
         except jinja2.TemplateSyntaxError as exc:
-            problems.append(Diagnostic(exc.filename or exc.name or page.template, f"template error: {exc.message}",
-                                       line=exc.lineno))
-            break
+            raise SiteGenError(Diagnostic(exc.filename or exc.name or page.template, f"template error: {exc.message}",
+                                          line=exc.lineno)) from None
         except jinja2.TemplateError as exc:
             line = _template_line(exc)
-            problems.append(Diagnostic(f"templates/{page.template}", f"{type(exc).__name__}: {exc} (rendering {page.path})",
-                                       line=line))
-            break
-    if problems:
-        raise SiteGenError(problems)
-    return rendered
+            raise SiteGenError(Diagnostic(f"templates/{page.template}",
+                                          f"{type(exc).__name__}: {exc} (rendering {page.path})", line=line)) from None
+
+
+def render_pages(pages: list[Page], env: jinja2.Environment, config: SiteConfig,
+                 html_of: Callable[[str], str] = markdown_to_html) -> list[tuple[str, bytes]]:
+    """Render every page with its template; stop at the first template error and report it with its line."""
+    renderer = PageRenderer(env, config, html_of)
+    return [(page.path, renderer.render(page)) for page in pages]
 
 
 def _template_line(exc: BaseException) -> int | None:

@@ -10,11 +10,10 @@ from __future__ import annotations
 import functools
 import threading
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import jieba
-import jieba.posseg
-
-jieba.setLogLevel(60)  # jieba prints its dictionary loading to stderr otherwise
+if TYPE_CHECKING:
+    import jieba.posseg
 
 Tokens = tuple[tuple[str, str], ...]
 _lock = threading.Lock()
@@ -22,7 +21,13 @@ _PACKAGE_USERDICT = Path(__file__).resolve().parent.parent / "data" / "userdict.
 
 
 @functools.lru_cache(maxsize=4)
-def tokenizer(userdict: Path = _PACKAGE_USERDICT) -> jieba.posseg.POSTokenizer:
+def tokenizer(userdict: Path = _PACKAGE_USERDICT) -> "jieba.posseg.POSTokenizer":
+    # Imported here, not at module level: jieba.posseg costs ~70 MB and 0.3 s, and a build that does not
+    # import (`build --no-import`) reaches this module through the gazetteer without ever segmenting.
+    import jieba
+    import jieba.posseg
+
+    jieba.setLogLevel(60)  # jieba prints its dictionary loading to stderr otherwise
     with _lock:
         base = jieba.Tokenizer()
         base.load_userdict(str(userdict))

@@ -17,7 +17,6 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
-import jieba.analyse
 
 from site_gen.enrich.segment import Tokens
 
@@ -51,6 +50,8 @@ def load_vocabulary(userdict: Path, stopwords: Path) -> TagVocabulary:
         parts = line.split()
         if len(parts) >= 3 and parts[2] == "nz":
             domain.add(parts[0])
+    import jieba.analyse  # here, not at module level: a build without import never loads jieba (~70 MB)
+
     idf, median = jieba.analyse.TFIDF().idf_loader.get_idf()
     return TagVocabulary(frozenset(domain), read_word_list(stopwords), idf, median)
 

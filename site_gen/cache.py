@@ -1,0 +1,181 @@
+"""The build cache: `.site-gen-cache/` beside the config, so a rebuild redoes only what its inputs changed.
+
+Input: the config (where the folder is) and what a build hands it to keep. Output: what the previous
+build kept, or nothing. Nothing in the folder is needed: deleting it only makes the next build a cold
+one. Every entry is keyed by `code_key()` (site_gen's own source and the versions of the libraries that
+shape the output), so a new site_gen never reads an old site_gen's results.
+
+    articles-<content dir>.pickle  parsed content files (content.ArticleMemo), by size+mtime, then sha256
+    slugs.pickle                   term → slug (slugify loads jieba's dictionary; a term is slugged once)
+    html/<aa>/<hash>.html          Markdown → sanitised HTML, by body hash
+    out-<output dir>.pickle        the last build into that output folder (OutputRecord)
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import os
+import pickle
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from importlib import metadata
+from pathlib import Path
+from typing import Any, Iterable
+
+from site_gen.pages import markdown_to_html
+
+CACHE_DIR = ".site-gen-cache"
+# A file changed within this many seconds of being recorded may change again without its mtime moving
+# (timestamps are coarse on some file systems): such entries are re-hashed next time (git's "racy clean").
+RACY_SECONDS = 2
+_LIBRARIES = ("markdown", "nh3", "jinja2", "markupsafe", "pyyaml", "pagefind", "jieba", "pypinyin", "opencc")
+_PACKAGE = Path(__file__).resolve().parent
+
+# Content stamp: file name → (size, mtime_ns, sha256 of the bytes).
+Stamp = dict[str, tuple[int, int, str]]
+
+
+@functools.lru_cache(maxsize=1)
+def code_key() -> str:
+    """A hash of site_gen's source and data files and of the library versions: what the output is a function of."""
+    digest = hashlib.sha256(sys.version.encode())
+    for name in _LIBRARIES:
+        try:
+            digest.update(f"{name}={metadata.version(name)};".encode())
+        except metadata.PackageNotFoundError:
+            digest.update(f"{name}=-;".encode())
+    for path in sorted(p for p in _PACKAGE.rglob("*") if p.is_file() and p.suffix != ".pyc"):
+        digest.update(path.relative_to(_PACKAGE).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def files_key(folders: Iterable[Path]) -> str:
+    """A hash of every file (name and bytes) under the folders: templates, static assets, site data."""
+    digest = hashlib.sha256()
+    for folder in folders:
+        digest.update(str(folder).encode() + b"\0\0")
+        if not folder.is_dir():
+            continue
+        for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+            digest.update(path.relative_to(folder).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def content_stamp(content_dir: Path, previous: Stamp) -> Stamp:
+    """Size, mtime and sha256 of every content/*.md; only files whose size or mtime moved are read."""
+    stamp: Stamp = {}
+    if not content_dir.is_dir():
+        return stamp
+    with os.scandir(content_dir) as entries:
+        for entry in entries:
+            if not entry.name.endswith(".md") or not entry.is_file():
+                continue
+            stat = entry.stat()
+            known = previous.get(entry.name)
+            if known is not None and known[0] == stat.st_size and known[1] == stat.st_mtime_ns:
+                stamp[entry.name] = known
+                continue
+            try:
+                with open(entry.path, "rb") as f:
+                    digest = hashlib.sha256(f.read()).hexdigest()
+            except OSError:
+                digest = "unreadable"
+            stamp[entry.name] = (stat.st_size, stat.st_mtime_ns, digest)
+    return stamp
+
+
+def settle(entries: dict[str, tuple[Any, ...]], started_ns: int) -> dict[str, tuple[Any, ...]]:
+    """Entries whose mtime is too recent to trust get mtime -1, so the next build re-hashes them."""
+    limit = started_ns - RACY_SECONDS * 1_000_000_000
+    return {name: (entry[0], -1, *entry[2:]) if entry[1] >= limit else entry for name, entry in entries.items()}
+
+
+def same_content(a: Stamp, b: Stamp) -> bool:
+    return a.keys() == b.keys() and all(a[name][2] == b[name][2] for name in a)
+
+
+@dataclass
+class OutputRecord:
+    """What the last successful build into one output folder produced, for the next build to compare with."""
+
+    inputs: str  # hash of everything but the content files (code, config, options, theme, data)
+    content: Stamp
+    inode: int  # the published folder's inode: a folder replaced by someone else is not ours to reuse
+    pages: dict[str, tuple[bytes, int]] = field(default_factory=dict)  # output path → (fingerprint, size)
+    search: str | None = None  # search-input key of the index in pagefind/, None when there is none
+    counts: tuple[int, int, int, int] = (0, 0, 0, 0)  # articles, drafts left out, files, bytes
+
+
+def _name_for(kind: str, folder: Path) -> str:
+    return f"{kind}-{hashlib.sha256(str(folder.resolve()).encode()).hexdigest()[:16]}.pickle"
+
+
+class BuildCache:
+    def __init__(self, folder: Path):
+        self.folder = folder
+        self.key = code_key()
+
+    @classmethod
+    def beside(cls, config_root: Path) -> "BuildCache":
+        return cls(config_root / CACHE_DIR)
+
+    # Pickled records ---------------------------------------------------------------------------------
+
+    def load(self, name: str) -> Any:
+        """The object saved under `name` by a build of this same code, else None (a broken file is a miss)."""
+        try:
+            with open(self.folder / name, "rb") as f:
+                key, value = pickle.load(f)
+        except (OSError, EOFError, pickle.UnpicklingError, ValueError, TypeError, AttributeError, ImportError):
+            return None
+        return value if key == self.key else None
+
+    def save(self, name: str, value: Any) -> None:
+        self.folder.mkdir(parents=True, exist_ok=True)
+        _write_atomic(self.folder / name, pickle.dumps((self.key, value), protocol=pickle.HIGHEST_PROTOCOL))
+
+    def articles_name(self, content_dir: Path) -> str:
+        return _name_for("articles", content_dir)
+
+    def output_name(self, out_dir: Path) -> str:
+        return _name_for("out", out_dir)
+
+    # Markdown → HTML ---------------------------------------------------------------------------------
+
+    def html_of(self, body: str) -> str:
+        """markdown_to_html(body), read from html/ when this body was converted before (by this code)."""
+        name = hashlib.blake2b(self.key.encode() + body.encode("utf-8"), digest_size=20).hexdigest()
+        path = self.folder / "html" / name[:2] / f"{name}.html"
+        try:
+            return path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            pass
+        html = markdown_to_html(body)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            _write_atomic(path, html.encode("utf-8"))
+        except OSError:
+            pass  # a read-only cache only costs speed
+        return html
+
+
+def _write_atomic(path: Path, data: bytes) -> None:
+    """Write through a temporary file and a rename: a reader (another process) never sees half a file."""
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
+
+
+def now_ns() -> int:
+    return time.time_ns()

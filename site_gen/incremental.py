@@ -1,0 +1,184 @@
+"""Render and write the planned pages: only those whose inputs changed, in parallel on large sites.
+
+Input: the planned Pages, a renderer, the staging folder, and the previous build's page fingerprints
+with its published folder. Output: every page's file in the staging folder, streamed to disk as it is
+rendered (nothing holds the site's bytes), and the new fingerprints.
+
+A page's fingerprint is a hash of everything its bytes are a function of: a global key (site_gen's
+code, the config, the templates) and the page's own plan — path, template, URL, its Markdown and its
+context, serialised with each Article replaced by a digest of the whole Article. So an article edit
+changes exactly the pages that show it (its page, its neighbours' and related pages, its lists, term
+pages and feeds) and nothing else. A page whose fingerprint is unchanged is hard-linked from the
+previous output instead of rendered. The bytes never depend on whether a page was rendered or reused,
+or on which process rendered it: output is identical serial or parallel, cold or incremental.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import os
+import pickle
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from multiprocessing import get_context
+from pathlib import Path
+from typing import Any, Callable, Iterable
+
+from site_gen.article import Article
+from site_gen.output import link_or_copy, safe_target
+from site_gen.pages import Page
+from site_gen.render import PageRenderer
+
+# Below this many pages a process pool costs more than it saves.
+PARALLEL_MIN_PAGES = 2000
+CHUNK = 250  # pages per task: small enough to balance two workers, large enough to amortise the IPC
+
+
+def _article_ref(digest: bytes) -> bytes:  # what an Article pickles as inside a fingerprint
+    return digest
+
+
+class Fingerprints:
+    """page → 16-byte fingerprint (see the module docstring)."""
+
+    def __init__(self, global_key: str, articles: Iterable[Article]):
+        self.key = global_key.encode()
+        self.digests: dict[int, bytes] = {}
+        self._articles: list[Article] = []  # keeps the ids in `digests` alive and unique
+        for article in articles:
+            self.digest(article)
+        self.table = {Article: self._reduce_article}
+
+    def digest(self, article: Article) -> bytes:
+        found = self.digests.get(id(article))
+        if found is None:
+            buffer = io.BytesIO()
+            pickler = pickle.Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL)
+            pickler.fast = True  # a fresh parse and a cached copy share strings differently; same bytes anyway
+            pickler.dump(article)
+            found = self.digests[id(article)] = hashlib.blake2b(buffer.getvalue(), digest_size=16).digest()
+            self._articles.append(article)
+        return found
+
+    def _reduce_article(self, article: Article) -> tuple[Callable[[bytes], bytes], tuple[bytes]]:
+        return _article_ref, (self.digest(article),)
+
+    def __call__(self, page: Page) -> bytes:
+        buffer = io.BytesIO()
+        pickler = pickle.Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL)
+        pickler.dispatch_table = self.table  # type: ignore[assignment]
+        pickler.fast = True  # no memo: equal values serialise equally, whatever object identity they share
+        pickler.dump((page.path, page.template, page.url, page.markdown, page.context))
+        return hashlib.blake2b(self.key + buffer.getvalue(), digest_size=16).digest()
+
+
+@dataclass(frozen=True)
+class Previous:
+    """The last build's output folder and its page fingerprints: path → (fingerprint, size)."""
+
+    folder: Path
+    pages: dict[str, tuple[bytes, int]]
+
+
+@dataclass
+class Outcome:
+    pages: dict[str, tuple[bytes, int]]  # path → (fingerprint, size), every page
+    rendered: int
+    reused: int
+    bytes: int
+
+
+@dataclass
+class _Job:
+    pages: list[Page]
+    fingerprints: Fingerprints
+    renderer: PageRenderer
+    stage: Path
+    previous: Previous | None
+
+
+_JOB: _Job | None = None  # what forked workers inherit (nothing is pickled to them but index ranges)
+
+
+def _run(start: int, stop: int) -> list[tuple[str, bytes, int, bool]]:
+    job = _JOB
+    assert job is not None
+    made: set[Path] = set()
+    results = []
+    for page in job.pages[start:stop]:
+        fingerprint = job.fingerprints(page)
+        target = safe_target(job.stage, page.path)
+        if target.parent not in made:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            made.add(target.parent)
+        known = job.previous.pages.get(page.path) if job.previous else None
+        if known is not None and known[0] == fingerprint and job.previous is not None:
+            source = safe_target(job.previous.folder, page.path)
+            try:
+                if source.stat().st_size == known[1]:
+                    link_or_copy(source, target)
+                    results.append((page.path, fingerprint, known[1], True))
+                    continue
+            except OSError:
+                pass  # gone or changed by hand: render it again
+        data = job.renderer.render(page)
+        with open(target, "wb") as f:
+            f.write(data)
+        results.append((page.path, fingerprint, len(data), False))
+    return results
+
+
+def workers_for(pages: int, jobs: int | None) -> int:
+    """Processes to use: `jobs` when given, else every CPU when the site is large enough to gain from it."""
+    if jobs is not None:
+        return max(1, jobs)
+    cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    return cpus if pages >= PARALLEL_MIN_PAGES and cpus > 1 else 1
+
+
+def render_site(pages: list[Page], renderer: PageRenderer, fingerprints: Fingerprints, stage: Path,
+                previous: Previous | None, workers: int = 1,
+                progress: Callable[[int, int | None], None] | None = None) -> Outcome:
+    """Fingerprint every page; link the unchanged ones from `previous`, render and write the others."""
+    global _JOB
+    _JOB = _Job(pages, fingerprints, renderer, stage, previous)
+    outcome = Outcome({}, 0, 0, 0)
+    ranges = [(start, min(start + CHUNK, len(pages))) for start in range(0, len(pages), CHUNK)]
+
+    def collect(results: list[tuple[str, bytes, int, bool]], done: int) -> None:
+        for path, fingerprint, size, reused in results:
+            outcome.pages[path] = (fingerprint, size)
+            outcome.bytes += size
+            outcome.reused += reused
+            outcome.rendered += not reused
+        if progress is not None:
+            progress(done, len(pages))
+
+    try:
+        if workers <= 1 or len(ranges) <= 1 or not _can_fork():
+            for start, stop in ranges:
+                collect(_run(start, stop), stop)
+        else:
+            # fork: the workers share the planned pages copy-on-write; only index ranges and small
+            # results cross between processes.
+            with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("fork")) as pool:
+                futures = [pool.submit(_run, start, stop) for start, stop in ranges]
+                for (_start, stop), future in zip(ranges, futures):
+                    collect(future.result(), stop)
+    finally:
+        _JOB = None
+    return outcome
+
+
+def _can_fork() -> bool:
+    return hasattr(os, "fork")
+
+
+def search_key(global_key: str, fingerprints: Fingerprints, articles: Iterable[Article], extra: Any) -> str:
+    """A hash of what the search index is made of: every indexed article (in order) and `extra`."""
+    digest = hashlib.blake2b(global_key.encode(), digest_size=16)
+    for article in articles:
+        digest.update(fingerprints.digest(article))
+    digest.update(pickle.dumps(extra, protocol=pickle.HIGHEST_PROTOCOL))
+    return digest.hexdigest()
