@@ -14,6 +14,7 @@ import html
 import http.server
 import json
 import mimetypes
+import re
 import sys
 import threading
 import time
@@ -27,6 +28,7 @@ from site_gen.config import SiteConfig, load_config
 from site_gen.diagnostics import SiteGenError
 
 STATUS_PATH = "/__site-gen/status"
+_CSP_META = re.compile(rb'<meta http-equiv="Content-Security-Policy"[^>]*>\n?', re.I)
 POLL_MS = 500
 # Editors save in bursts (write, rename, chmod); one rebuild per burst.
 DEBOUNCE_MS = 300
@@ -94,6 +96,9 @@ class SiteState:
 def inject(page: bytes, version: int, error: str | None) -> bytes:
     """The served copy of an HTML page: the reload script (and the error, if any) before `</body>`."""
     addition = RELOAD_SCRIPT % {"version": version, "status": STATUS_PATH, "poll": POLL_MS}
+    # The preview's reload script and error overlay are inline: the served copy (never the file in public/)
+    # leaves out the page's Content-Security-Policy so they can run.
+    page = _CSP_META.sub(b"", page, count=1)
     if error:
         addition = ERROR_OVERLAY % {"message": html.escape(error)} + addition
     data = addition.encode("utf-8")

@@ -123,3 +123,4 @@ def test_search_page_finds_lingshi(built_sample, page) -> None:
     titles = page.locator(".search-result-link").all_inner_texts()
     assert any(t.startswith("灵石经济技术开发区") for t in titles), titles
     assert page.js_errors == []
+    assert not [e for e in page.console_errors if "Content Security Policy" in e], page.console_errors
