@@ -46,12 +46,12 @@ def test_new_creates_a_valid_article_that_builds(run_cli, tmp_path: Path) -> Non
     result = run_cli(["new", "太原经开区新项目开工"], root)
     assert result.code == 0, result.err
     files = list((root / "content").glob("*.md"))
-    assert [f.name for f in files] == ["taiyuan-jing-kai-qu-xin-xiangmu.md"]
+    assert [f.name for f in files] == ["taiyuan-jingkaiqu-xin-xiangmu-kaigong.md"]
     assert f"created content/{files[0].name}" in result.out
     created, problems = read_article(files[0])
     assert problems == [] and created is not None
     assert created.title == "太原经开区新项目开工"
-    assert created.seed == "manual/taiyuan-jing-kai-qu-xin-xiangmu"
+    assert created.seed == "manual/taiyuan-jingkaiqu-xin-xiangmu-kaigong"
     assert created.slug == files[0].stem and not created.draft
     stamp = dt.datetime.fromisoformat(created.date)
     assert stamp.utcoffset() == dt.timedelta(hours=8)  # Asia/Shanghai

@@ -384,7 +384,7 @@ def test_slugs_are_ascii_pinyin_stable_and_unique(tmp_path: Path) -> None:
     report, articles = import_all(root)
     slugs = [a.slug for a in articles.values()]
     assert len(set(slugs)) == 4
-    assert all(re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", s) and s.startswith("ling-") and "qianyue" in s for s in slugs), slugs
+    assert all(re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", s) and s.startswith("lingshi-jingkaiqu-") and "qianyue" in s for s in slugs), slugs
     root2 = write_site(tmp_path / "again", seeds=seeds)
     assert sorted(a.slug for a in import_all(root2)[1].values()) == sorted(slugs)
 
