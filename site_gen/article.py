@@ -8,6 +8,7 @@ Derived things (URL, HTML, excerpt) are not stored here; the model and render st
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -154,7 +155,9 @@ def article_from_front_matter(
     values: dict[str, Any] = {}
     for key, value in meta.items():
         if not isinstance(key, str) or key not in FRONT_MATTER_KEYS:
-            bad(str(key), f"unknown front matter key {key!r}", "put site-specific keys under `extra:`")
+            close = difflib.get_close_matches(str(key), FRONT_MATTER_KEYS, n=1)
+            bad(str(key), f"unknown front matter key {key!r}",
+                f"did you mean `{close[0]}`?" if close else "put site-specific keys under `extra:`")
             continue
         if value is None:
             continue

@@ -133,9 +133,13 @@ def parse_article_text(text: str, path: str) -> tuple[Article | None, list[Diagn
 def read_article(path: Path, root: Path | None = None) -> tuple[Article | None, list[Diagnostic]]:
     shown = display_path(path, root)
     try:
-        text = path.read_bytes().decode("utf-8")
+        data = path.read_bytes()
+        text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        return None, [Diagnostic(shown, f"not UTF-8 (byte {exc.start}); content files must be UTF-8")]
+        line = data.count(b"\n", 0, exc.start) + 1
+        col = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        return None, [Diagnostic(shown, "not UTF-8; content files must be UTF-8", line=line, col=col,
+                                 hint="re-save the file as UTF-8 (e.g. `iconv -f GB18030 -t UTF-8`)")]
     except OSError as exc:
         return None, [Diagnostic(shown, f"cannot read: {exc.strerror}")]
     article, problems = parse_article_text(text.replace("\r\n", "\n").replace("\r", "\n"), shown)
