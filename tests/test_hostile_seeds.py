@@ -141,3 +141,31 @@ def test_cli_reports_without_traceback(run_cli, tmp_path: Path) -> None:
     assert "skipped empty.txt:" in result.out and "skipped garbage.txt:" in result.out
     strict = run_cli(["import", "--strict"], root)
     assert strict.code != 0
+
+
+def test_import_killed_half_way_is_finished_by_the_next_run(tmp_path: Path) -> None:
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    seeds = {f"s{i:03d}.txt": f"第{i}号新闻标题\n\n2021-03-{i % 28 + 1:02d} 来源:晋中日报\n\n"
+                              f"晋中经济技术开发区第{i}个项目开工建设，投资{i}亿元，这是第{i}篇不同的报道。\n" for i in range(400)}
+    root = write_site(tmp_path / "s", seeds=seeds)
+    process = subprocess.Popen([sys.executable, "-m", "site_gen", "import"], cwd=root,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and len(list((root / "content").glob("*.md"))) < 20 and process.poll() is None:
+        time.sleep(0.02)
+    assert process.poll() is None, "the import finished before it could be killed"
+    process.send_signal(signal.SIGKILL)
+    process.wait(timeout=30)
+    written_before = len(list((root / "content").glob("*.md")))
+    assert 0 < written_before < 400
+    again = subprocess.run([sys.executable, "-m", "site_gen", "import"], cwd=root, capture_output=True, text=True,
+                           timeout=600)
+    assert again.returncode == 0, again.stderr
+    assert "kept" not in again.stdout.replace("kept (hand-edited): 0", ""), again.stdout
+    articles, problems = read_articles(root / "content")
+    assert problems == [] and len(articles) == 400
+    assert sorted(a.seed for a in articles) == sorted(seeds)
