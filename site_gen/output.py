@@ -9,7 +9,9 @@ from __future__ import annotations
 import ctypes
 import os
 import shutil
+import subprocess
 import sys
+import time
 from pathlib import Path, PurePosixPath
 
 from site_gen.diagnostics import Diagnostic, SiteGenError
@@ -109,15 +111,40 @@ def recover(out_dir: Path) -> None:
 
 
 def swap_in(stage: Path, out_dir: Path) -> None:
-    """Replace out_dir with stage in one atomic exchange where the OS allows it, else two renames."""
+    """Replace out_dir with stage in one atomic exchange where the OS allows it, else two renames.
+
+    The previous site is renamed aside and deleted by a detached process: deleting tens of thousands of
+    files can take longer than an incremental build, and nobody waits for it.
+    """
     old = out_dir.with_name(f".{out_dir.name}.old")
     if old.exists():
         shutil.rmtree(old)
     if out_dir.exists() and _exchange(stage, out_dir):
-        shutil.rmtree(stage)  # now holds the previous site
+        _discard(stage, out_dir)  # now holds the previous site
         return
     if out_dir.exists():
         os.replace(out_dir, old)
     os.replace(stage, out_dir)
     if old.exists():
-        shutil.rmtree(old)
+        _discard(old, out_dir)
+
+
+_DELETERS: list[subprocess.Popen[bytes]] = []  # held so a running deleter is not garbage-collected (and warned about)
+
+
+def _discard(folder: Path, out_dir: Path) -> None:
+    """Delete a previous site in the background (and any earlier one a killed deleter left behind)."""
+    trash = out_dir.with_name(f".{out_dir.name}.trash-{os.getpid()}-{time.time_ns()}")
+    try:
+        os.replace(folder, trash)
+    except OSError:
+        shutil.rmtree(folder, ignore_errors=True)
+        return
+    leftovers = sorted(str(p) for p in out_dir.parent.glob(f".{out_dir.name}.trash-*"))
+    _DELETERS[:] = [p for p in _DELETERS if p.poll() is None]  # reap the finished ones
+    try:
+        _DELETERS.append(subprocess.Popen([sys.executable, "-c", "import shutil, sys\nfor p in sys.argv[1:]: shutil.rmtree(p, ignore_errors=True)",
+                          *leftovers], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                         start_new_session=True, close_fds=True))
+    except OSError:
+        shutil.rmtree(trash, ignore_errors=True)

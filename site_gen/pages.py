@@ -7,8 +7,11 @@ breadcrumbs, descriptions); templates only present it. docs/theming.md lists eve
 
 from __future__ import annotations
 
-import heapq
+import functools
 import math
+from collections import Counter
+from operator import itemgetter
+from bisect import bisect_right
 import re
 from dataclasses import dataclass, field
 from typing import Any, Iterator
@@ -87,12 +90,29 @@ def excerpt(article: Article, limit: int = DESCRIPTION_LENGTH) -> str:
     return text if len(text) <= limit else text[:limit] + "…"
 
 
-def mention_sentence(article: Article, forms: tuple[str, ...], limit: int = 90) -> str | None:
+_SENTENCE = re.compile(r"[^。！？!?]+[。！？!?]?")
+
+
+@functools.lru_cache(maxsize=1024)
+def _forms_pattern(forms: tuple[str, ...]) -> re.Pattern[str]:
+    return re.compile("|".join(re.escape(form) for form in forms if form) or r"(?!)")
+
+
+def plain_blocks(article: Article) -> list[str]:
+    """The body's blocks as plain text (what mention_sentence searches), for callers that search one
+    article for several zones."""
+    return [_plain(block) for block in article.body.split("\n\n")]
+
+
+def mention_sentence(article: Article, forms: tuple[str, ...], limit: int = 90,
+                     blocks: list[str] | None = None) -> str | None:
     """The first sentence of the body that mentions one of `forms` (for zone pages)."""
-    for block in article.body.split("\n\n"):
-        plain = _plain(block)
-        for sentence in re.findall(r"[^。！？!?]+[。！？!?]?", plain):
-            if any(form in sentence for form in forms):
+    pattern = _forms_pattern(forms)
+    for plain in blocks if blocks is not None else plain_blocks(article):
+        if pattern.search(plain) is None:  # most blocks mention none: skip splitting them into sentences
+            continue
+        for sentence in _SENTENCE.findall(plain):
+            if pattern.search(sentence):
                 sentence = sentence.strip()
                 return sentence if len(sentence) <= limit else sentence[:limit] + "…"
     return None
@@ -155,8 +175,15 @@ class Planner:
         self._cards: dict[str, dict[str, Any]] = {}
         self._positions: dict[tuple[str, str], dict[str, int]] = {}
         self._order = {a.key: i for i, a in enumerate(model.articles)}  # newest first
+        self._blocks: dict[str, list[str]] = {}  # article key → plain body blocks (zone pages' mentions)
 
     # Shared pieces, computed once per article / term ------------------------------------------
+
+    def plain_blocks(self, article: Article) -> list[str]:
+        blocks = self._blocks.get(article.key)
+        if blocks is None:
+            blocks = self._blocks[article.key] = plain_blocks(article)
+        return blocks
 
     def card(self, key: str) -> dict[str, Any]:
         """What a list shows of an article; made once and shared by every list (read-only in templates)."""
@@ -248,15 +275,23 @@ class Planner:
 
     def related(self, article: Article) -> list[str]:
         """Articles sharing zones (weight 3) and tags (weight 1), best first, then newest."""
-        scores: dict[str, int] = {}
-        for taxonomy, terms, weight in (("zones", article.zones, 3), ("tags", article.tags, 1)):
-            for term in terms:
-                for key in self._neighbours(taxonomy, term, article.key):
-                    scores[key] = scores.get(key, 0) + weight
+        scores: Counter[str] = Counter()
+        for term in article.zones:
+            neighbours = self._neighbours("zones", term, article.key)
+            scores.update(neighbours)  # Counter.update counts in C: three calls are weight 3
+            scores.update(neighbours)
+            scores.update(neighbours)
+        for term in article.tags:
+            scores.update(self._neighbours("tags", term, article.key))
         scores.pop(article.key, None)
+        ranked = sorted(scores.items(), key=itemgetter(1), reverse=True)
+        if len(ranked) > RELATED_LIMIT:
+            # Everything scoring at least the sixth best can still place: ties are broken by date below.
+            cutoff = ranked[RELATED_LIMIT - 1][1]
+            ranked = ranked[:bisect_right(ranked, -cutoff, key=lambda item: -item[1])]
         order = self._order
-        best = heapq.nsmallest(RELATED_LIMIT, ((-score, order[key]) for key, score in scores.items()))
-        return [self.model.articles[position].key for _, position in best]
+        ranked.sort(key=lambda item: (-item[1], order[item[0]]))
+        return [key for key, _ in ranked[:RELATED_LIMIT]]
 
     # Zones -----------------------------------------------------------------------------------------
 
@@ -299,7 +334,8 @@ class Planner:
                                              for t, c in top_tags(self.model, keys, exclude=set(forms))],
                                    feed_url=f"{base}feed.xml")
             for page in listing:
-                page.context["cards"] = [{**card, "mention": mention_sentence(card["article"], forms)}
+                page.context["cards"] = [{**card, "mention": mention_sentence(card["article"], forms,
+                                                                              blocks=self.plain_blocks(card["article"]))}
                                          for card in page.context["cards"]]
             pages.extend(listing)
             pages.append(self.feed(f"{base}feed.xml", f"{name} — {self.config.title}", base, keys))
