@@ -1,7 +1,9 @@
 """Search recall and cost over a generated archive, for each way of indexing Chinese.
 
 For N generated articles (bench/gen_search_site.py) and each variant:
-  chars     one word per Han character, query searched as a phrase (what site_gen ships)
+  sharded   one word per Han character, query searched as a phrase, indexed in shards of
+            --shard-size articles, two Pagefind runs at a time, merged in the page (what site_gen ships)
+  chars     the same in one Pagefind run over all articles
   bigrams   the 2 characters starting at each position as a word, query a phrase of such words
   trigrams  the same with 3 characters (shorter queries: Pagefind's prefix search)
   extended  the article text as it is; Pagefind extended segments it, the browser segments the query
@@ -10,7 +12,7 @@ precision against a substring scan for a list of queries (Simplified and Traditi
 person names, policy terms, 2-character words, 3–4-character substrings), and bytes a reader
 downloads: once to open the search page, then per query (index chunks + the first 10 results).
 
-    python bench/search_recall.py --articles 5000 [--variants chars,bigrams,extended] [--work /tmp/sgbench]
+    python bench/search_recall.py --articles 5000 [--variants sharded,chars,extended] [--shard-size 1000] [--work /tmp/sgbench]
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ import http.server
 import json
 import random
 import re
+import resource
 import shutil
 import subprocess
 import sys
@@ -39,7 +42,7 @@ from site_gen.content import read_articles  # noqa: E402
 from site_gen.enrich.gazetteer import data_file, load_gazetteer  # noqa: E402
 from site_gen.enrich.regions import load_region_table  # noqa: E402
 from site_gen.model import build_model  # noqa: E402
-from site_gen.search import INDEX_LANG, index_documents, pagefind_command, write_documents  # noqa: E402
+from site_gen.search import INDEX_LANG, SHARD_SIZE, index_bundle, index_documents, pagefind_command, write_documents  # noqa: E402
 from site_gen.search_text import HAN, fold, query_json, tokenize  # noqa: E402
 
 CHROMIUM = "/usr/bin/chromium"
@@ -47,6 +50,7 @@ HAN_RUN = re.compile(f"[{HAN}]+")
 
 
 VARIANTS = {  # name → (text for the index, gram the page prepares queries with, index language)
+    "sharded": (functools.partial(tokenize, gram=1), 1, INDEX_LANG),
     "chars": (functools.partial(tokenize, gram=1), 1, INDEX_LANG),
     "bigrams": (functools.partial(tokenize, gram=2), 2, INDEX_LANG),
     "trigrams": (functools.partial(tokenize, gram=3), 3, INDEX_LANG),
@@ -93,6 +97,54 @@ def peak_run(command: list[str]) -> tuple[float, int]:
     return seconds, rss_kb * 1024
 
 
+def tree_rss(pid: int) -> int:
+    """Memory of a process and all its descendants, in bytes: the sum of their proportional set sizes
+    (PSS, /proc/PID/smaps_rollup), so pages a forked worker shares with its parent count once."""
+    children: dict[int, list[int]] = {}
+    rss: dict[int, int] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        child = int(stat.parent.name)
+        children.setdefault(int(fields[1]), []).append(child)
+        rss[child] = child
+    total, todo = 0, [pid]
+    while todo:
+        p = todo.pop()
+        if p in rss:
+            try:
+                rollup = (Path("/proc") / str(p) / "smaps_rollup").read_text()
+                total += int(re.search(r"^Pss:\s+(\d+) kB", rollup, re.MULTILINE).group(1)) * 1024
+            except (OSError, AttributeError):
+                pass
+        todo += children.get(p, [])
+    return total
+
+
+def sharded_run(docs: list, bundle: Path, shard_size: int) -> tuple[float, int, list[str]]:
+    """Run the shipped indexer (site_gen.search.index_bundle), sampling the whole process tree's memory:
+    shards run side by side, so the peak is the sum of concurrent Pagefind runs, not the largest one."""
+    import os
+    peak = [0]
+    stop = threading.Event()
+    def sample() -> None:
+        while not stop.wait(0.1):
+            peak[0] = max(peak[0], tree_rss(os.getpid()))
+    print(f"  (this Python process before indexing: {tree_rss(os.getpid()) / 2**20:,.0f} MiB, included in the peak)")
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    start, cpu = time.perf_counter(), resource.getrusage(resource.RUSAGE_CHILDREN)
+    merged = index_bundle(docs, bundle, shard_size)
+    seconds = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    print(f"  CPU time of the workers and Pagefind runs: {after.ru_utime + after.ru_stime - cpu.ru_utime - cpu.ru_stime:.1f}s")
+    stop.set()
+    sampler.join()
+    return seconds, peak[0], merged
+
+
 def folder_bytes(folder: Path) -> tuple[int, int]:
     files = [p for p in folder.rglob("*") if p.is_file()]
     return sum(p.stat().st_size for p in files), len(files)
@@ -134,6 +186,7 @@ def main() -> None:
     parser.add_argument("--work", type=Path, default=Path("/tmp/sgbench"))
     parser.add_argument("--no-browser", action="store_true", help="index cost only")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--shard-size", type=int, default=SHARD_SIZE, help="articles per shard (sharded)")
     args = parser.parse_args()
 
     site = args.work / f"site-{args.articles}"
@@ -152,17 +205,25 @@ def main() -> None:
         out = args.work / f"{variant}-{args.articles}"
         shutil.rmtree(out, ignore_errors=True)
         documents, served = out / "documents", out / "site"
-        start = time.perf_counter()
         text, gram, lang = VARIANTS[variant]
-        write_documents(docs, documents, text, lang)
-        write_seconds = time.perf_counter() - start
-        seconds, rss = peak_run(pagefind_command(documents, served / "pagefind"))
-        size, files = folder_bytes(served / "pagefind")
-        print(f"\n[{variant}] documents written in {write_seconds:.1f}s; pagefind {seconds:.1f}s, "
-              f"peak RSS {rss / 2**20:,.0f} MiB; bundle {size / 2**20:.1f} MiB in {files:,} files")
+        merged: list[str] = []
+        if variant == "sharded":
+            seconds, rss, merged = sharded_run(docs, served / "pagefind", args.shard_size)
+            size, files = folder_bytes(served / "pagefind")
+            print(f"\n[{variant}] {len(merged) + 1} shards of {args.shard_size}: documents and pagefind {seconds:.1f}s, "
+                  f"peak PSS (process tree) {rss / 2**20:,.0f} MiB; bundle {size / 2**20:.1f} MiB in {files:,} files")
+        else:
+            start = time.perf_counter()
+            write_documents(docs, documents, text, lang)
+            write_seconds = time.perf_counter() - start
+            seconds, rss = peak_run(pagefind_command(documents, served / "pagefind"))
+            size, files = folder_bytes(served / "pagefind")
+            print(f"\n[{variant}] documents written in {write_seconds:.1f}s; pagefind {seconds:.1f}s, "
+                  f"peak RSS {rss / 2**20:,.0f} MiB; bundle {size / 2**20:.1f} MiB in {files:,} files")
+            shutil.rmtree(documents)
         if args.no_browser:
             continue
-        (served / "query.json").write_text(query_json(gram), encoding="utf-8")
+        (served / "query.json").write_text(query_json(gram, shards=merged), encoding="utf-8")
         shutil.copy(REPO / "themes/default/static/search.js", served / "search.js")
         (served / "bench.html").write_text(BENCH_HTML, encoding="utf-8")
         (served / "bench.js").write_text(BENCH_JS, encoding="utf-8")

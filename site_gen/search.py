@@ -12,9 +12,13 @@ the date as the sort key and zone, city, category, source and year as filters. N
 site is indexed, so bylines, navigation and related-article teasers never reach an excerpt, and the
 indexer's memory and time grow only with the articles.
 
-The whole folder is indexed in one run of the binary: per-file API calls are far slower (pagefind#976).
-Spaces already separate the words, so the documents say `lang="und"`: the `pagefind[extended]`
-binary's Chinese segmenter, and its memory (pagefind#842), is never used.
+The articles are indexed in shards of SHARD_SIZE, newest first, each shard by one run of the
+binary over a folder of documents (per-file API calls are far slower, pagefind#976), two runs at a
+time on two cores: Pagefind's memory grows with the words it holds (pagefind#842), so shards keep each
+run near 0.6 GB and a 100k-article archive as cheap per shard as a 1k one. Shard 0 is the bundle
+itself; the others (`pagefind/s1/`, …) hold only their index, and the search page merges them with
+`pagefind.mergeIndex()` (search/query.json lists them). Spaces already separate the words and the
+documents say `lang="und"`, so the standard binary does the job (`pagefind_binary`).
 """
 
 from __future__ import annotations
