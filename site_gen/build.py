@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterator
 
-from site_gen.cache import BuildCache, OutputRecord, content_stamp, files_key, now_ns, same_content, settle
+from site_gen.cache import BuildCache, OutputRecord, code_key, content_stamp, files_key, now_ns, same_content, settle
 from site_gen.config import SiteConfig
 from site_gen.content import read_articles
 from site_gen.diagnostics import Diagnostic, SiteGenError
@@ -97,8 +97,6 @@ def inputs_key(options: BuildOptions, theme_folders: tuple[Path, ...], data_dir:
     """Everything a build depends on except the content files: code, config, options, theme, site data."""
     import hashlib
 
-    from site_gen.cache import code_key
-
     parts = (code_key(), repr(options.config), options.drafts, options.search, str(options.content_dir.resolve()),
              files_key(theme_folders), files_key([data_dir]))
     return hashlib.sha256(repr(parts).encode()).hexdigest()
@@ -168,7 +166,8 @@ def build(options: BuildOptions) -> BuildReport:
     indexed_key = None
     if options.search:
         with report.stage("search index"):
-            indexed_key = search_key(global_key, fingerprints, model.articles, sorted(model.region_cities.items()))
+            # The index is made of the articles alone (not templates or config): a theme edit keeps it.
+            indexed_key = search_key(code_key(), fingerprints, model.articles, sorted(model.region_cities.items()))
             if record and record.search == indexed_key and all((options.out_dir / p).exists() for p in SEARCH_FILES):
                 link_tree(options.out_dir / "pagefind", stage / "pagefind")
                 link_or_copy(options.out_dir / "search" / "query.json", stage / "search" / "query.json")

@@ -1,0 +1,126 @@
+"""Incremental builds (issue 8): a rebuild with the build cache gives the same site, byte for byte, as a
+cold build of the same content, whatever changed in between, and redoes only what changed."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from site_trees import assert_same_tree, build_site, generated_content, tree
+
+N = 60
+
+
+@pytest.fixture(scope="module")
+def archive(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return generated_content(tmp_path_factory.mktemp("incremental"), N)
+
+
+@pytest.fixture
+def site(archive: Path, tmp_path: Path) -> Path:
+    import shutil
+
+    shutil.copytree(archive, tmp_path / "site")
+    return tmp_path / "site"
+
+
+def cold_equals(site: Path, out: str = "public") -> None:
+    """The incremental output in `out` equals a cold build (no cache) of the same content."""
+    build_site(site, "cold", cache=False)
+    assert_same_tree(site / "cold", site / out)
+
+
+def middle_article(site: Path) -> Path:
+    files = sorted((site / "content").glob("*.md"))
+    return files[len(files) // 2]
+
+
+def test_no_change_rebuild_is_up_to_date_and_leaves_the_site_alone(site: Path) -> None:
+    first = build_site(site, "public")
+    assert not first.up_to_date and first.rendered == first.pages
+    before = tree(site / "public")
+    inode = os.stat(site / "public").st_ino
+    second = build_site(site, "public")
+    assert second.up_to_date and second.rendered == 0
+    assert (second.pages, second.bytes_written) == (first.pages, first.bytes_written)
+    assert os.stat(site / "public").st_ino == inode
+    assert tree(site / "public") == before
+    # Rewriting a file with the same bytes moves its mtime only: still up to date.
+    path = middle_article(site)
+    path.write_bytes(path.read_bytes())
+    assert build_site(site, "public").up_to_date
+
+
+def test_body_edit_renders_only_the_pages_that_show_the_article(site: Path) -> None:
+    first = build_site(site, "public")
+    path = middle_article(site)
+    path.write_text(path.read_text(encoding="utf-8").rstrip("\n") + "\n\n（本文已更新：补充了最新进展。）\n", encoding="utf-8")
+    second = build_site(site, "public")
+    assert not second.up_to_date
+    assert 0 < second.rendered < first.pages / 4
+    cold_equals(site)
+    slug = path.stem
+    assert "本文已更新" in (site / "public" / "articles" / slug / "index.html").read_text(encoding="utf-8")
+
+
+def test_metadata_edit_delete_and_add_give_the_cold_build(site: Path) -> None:
+    build_site(site, "public")
+    files = sorted((site / "content").glob("*.md"))
+    text = files[3].read_text(encoding="utf-8")
+    files[3].write_text(text.replace("title: ", "title: 改过的标题", 1), encoding="utf-8")
+    build_site(site, "public")
+    cold_equals(site)
+
+    files[5].unlink()
+    added = site / "content" / "a-new-article.md"
+    added.write_text(files[7].read_text(encoding="utf-8").replace("slug: ", "slug: a-new-", 1)
+                     .replace("seed: ", "seed: new/", 1), encoding="utf-8")
+    report = build_site(site, "public")
+    assert not report.up_to_date
+    cold_equals(site)
+    assert not (site / "public" / "articles" / files[5].stem / "index.html").exists()
+
+
+def test_template_change_renders_everything_and_matches_cold(site: Path) -> None:
+    first = build_site(site, "public")
+    templates = site / "themes" / "default" / "templates"
+    templates.mkdir(parents=True)
+    builtin = Path(__file__).resolve().parent.parent / "themes" / "default" / "templates" / "article.html"
+    (templates / "article.html").write_text(builtin.read_text(encoding="utf-8").replace("</article>", "</article>\n<!-- site override -->", 1),
+                                            encoding="utf-8")
+    second = build_site(site, "public")
+    assert second.rendered == first.pages  # the template set changed: every fingerprint changed
+    cold_equals(site)
+    assert "site override" in next((site / "public" / "articles").rglob("index.html")).read_text(encoding="utf-8")
+
+
+def test_damaged_output_is_not_reused(site: Path) -> None:
+    build_site(site, "public")
+    page = next((site / "public" / "articles").rglob("index.html"))
+    os.unlink(page)  # a page removed by hand: the site is no longer what the record says
+    path = middle_article(site)
+    path.write_text(path.read_text(encoding="utf-8") + "\n更多内容。\n", encoding="utf-8")
+    build_site(site, "public")
+    cold_equals(site)
+
+
+def test_search_index_is_skipped_when_no_indexed_article_changed(site: Path) -> None:
+    first = build_site(site, "public", search=True)
+    assert first.search_indexed and (site / "public" / "pagefind" / "pagefind.js").is_file()
+    index_before = {p.name: p.read_bytes() for p in (site / "public" / "pagefind").glob("*.pf_meta")}
+    # A theme change re-renders pages but leaves every indexed article as it was.
+    templates = site / "themes" / "default" / "templates"
+    templates.mkdir(parents=True)
+    builtin = Path(__file__).resolve().parent.parent / "themes" / "default" / "templates" / "404.html"
+    (templates / "404.html").write_text(builtin.read_text(encoding="utf-8") + "\n<!-- changed -->\n", encoding="utf-8")
+    second = build_site(site, "public", search=True)
+    assert not second.up_to_date and not second.search_indexed
+    assert {p.name: p.read_bytes() for p in (site / "public" / "pagefind").glob("*.pf_meta")} == index_before
+    assert (site / "public" / "search" / "query.json").is_file()
+    # An article edit re-indexes.
+    path = middle_article(site)
+    path.write_text(path.read_text(encoding="utf-8") + "\n新增的一段。\n", encoding="utf-8")
+    third = build_site(site, "public", search=True)
+    assert third.search_indexed and (site / "public" / "pagefind" / "pagefind.js").is_file()
