@@ -51,7 +51,9 @@ content, out, base_url = sys.argv[1:4]
 config = load_config(None, base_url)
 report = build(BuildOptions(config=config, seeds_dir=Path(content), content_dir=Path(content), out_dir=Path(out),
                             run_import=False, search=True))
-print("BENCH " + json.dumps({"timings": report.timings, "pages": report.pages, "bytes": report.bytes_written}))
+print("BENCH " + json.dumps({"timings": report.timings, "pages": report.pages, "bytes": report.bytes_written,
+                            "rendered": report.rendered, "up_to_date": report.up_to_date,
+                            "search_indexed": report.search_indexed}))
 """
 
 
@@ -298,12 +300,15 @@ def bench_ours(args: argparse.Namespace, folder: Path, n: int, runs: int) -> Res
             result.stages.setdefault(f"{label}: {name}", []).append(seconds)
         result.pages = data["pages"]
         stages = ", ".join(f"{name} {seconds:.2f}s" for name, seconds in data["timings"])
+        stages += (f"; rendered {data.get('rendered')}/{data['pages']}, up to date {data.get('up_to_date')}, "
+                   f"Pagefind ran {data.get('search_indexed')}")
         print(f"  site_gen {label}: {m.seconds:.2f}s wall, {m.cpu_s:.2f}s CPU, peak {m.peak_tree_mb:.0f} MB (largest process "
               f"{m.peak_process_mb:.0f} MB); stages: {stages}", flush=True)
         return m
 
     for _ in range(runs):
-        remove(out, folder / f".{out.name}.staging", folder / f".{out.name}.old")
+        # Cold: no previous output and no build cache (.site-gen-cache/ beside the config, here the cwd).
+        remove(out, folder / f".{out.name}.staging", folder / f".{out.name}.old", folder / ".site-gen-cache")
         m = run("cold")
         result.add("cold_s", m.seconds)
         result.add("cold_cpu_s", m.cpu_s)
