@@ -25,7 +25,8 @@ HOT = (
     ("site_gen.pages", "Planner", "related"),
     ("site_gen.pages", None, "mention_sentence"),
     ("site_gen.content", None, "split_front_matter"),
-    ("site_gen.render", None, "render_pages"),
+    ("site_gen.render", "PageRenderer", "render"),
+    ("site_gen.incremental", "Fingerprints", "__call__"),
 )
 
 
@@ -49,6 +50,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("archive", type=Path, help="folder made by bench/generate.py (uses its content/)")
     parser.add_argument("--out", type=Path, default=Path("/tmp/site_gen-profile-out"))
+    parser.add_argument("--jobs", type=int, default=1, help="render processes (default 1: hot-function times are per process)")
     parser.add_argument("--cprofile", type=int, default=0, metavar="N", help="also print the top N functions by own time")
     args = parser.parse_args(argv)
 
@@ -70,7 +72,8 @@ def main(argv: list[str] | None = None) -> int:
 
     config = load_config(None, "https://example.github.io/site_gen/")
     options = build_module.BuildOptions(config=config, seeds_dir=args.archive / "seeds", content_dir=args.archive / "content",
-                                        out_dir=args.out, run_import=False, search=False)
+                                        out_dir=args.out, run_import=False, search=False,
+                                        cache=False, jobs=args.jobs)  # cold: no build cache
     profiler = cProfile.Profile() if args.cprofile else None
     cpu0, wall0 = time.process_time(), time.perf_counter()
     if profiler:
