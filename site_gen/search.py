@@ -37,6 +37,7 @@ from pathlib import Path
 from site_gen.article import Article
 from site_gen.diagnostics import Diagnostic, SiteGenError
 from site_gen.model import SiteModel
+from site_gen.search_canonical import canonicalize_bundle
 from site_gen.search_text import query_json, tokenize
 
 # Markdown syntax that is not text: images, link targets, emphasis and heading/list/quote markers.
@@ -199,6 +200,7 @@ def index_shard(docs: list[IndexDocument], bundle: Path, primary: bool) -> None:
     with tempfile.TemporaryDirectory(prefix="site-gen-search-") as tmp:
         write_documents([*docs, SENTINEL], Path(tmp))
         run_pagefind(Path(tmp), bundle)
+    canonicalize_bundle(bundle)  # Pagefind orders filter values at random (search_canonical.py)
     if not primary:
         for path in bundle.iterdir():
             if path.is_file() and not path.name.endswith(_SHARD_KEEP):
