@@ -12,6 +12,8 @@ if [ "$(id -u)" != "0" ]; then SUDO="sudo"; fi
 if [ ! -x /usr/bin/chromium ] || ! fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || ! command -v java >/dev/null; then
   export DEBIAN_FRONTEND=noninteractive
   $SUDO apt-get update -qq
+  # OpenJDK's post-install script fails on slim images without this folder
+  $SUDO mkdir -p /usr/share/man/man1
   $SUDO apt-get install -y -qq chromium fonts-noto-cjk default-jre-headless >/dev/null
 fi
 if [ ! -x .venv/bin/python ]; then
