@@ -29,6 +29,7 @@ from site_gen.enrich.gazetteer import data_file
 from site_gen.importer import clean, dates
 from site_gen.importer.decode import DecodeError, decode_bytes
 from site_gen.importer.duplicates import DuplicateIndex, Fingerprint, fingerprint
+from site_gen.importer.pool import Job, convert_all
 from site_gen.importer.formats import FormatError, parse_capture
 from site_gen.importer.scrape import clean_source, parse_lines
 from site_gen.importer.slugs import slugify, unique_slug
@@ -268,13 +269,13 @@ def import_seeds(seeds_dir: Path, content_dir: Path, site_data_dir: Path | None 
     outcomes: list[SeedOutcome] = []
     warnings: list[Diagnostic] = []
     candidates: dict[str, int] = {}
-    converter: SeedConverter | None = None
     seeds_root = seeds_dir.resolve()
 
     paths = seed_files(seeds_dir)
+    # Pass 1 (cheap, in order): which seeds are unchanged, which cannot be read, which need converting.
+    settled: dict[int, SeedOutcome] = {}
+    jobs: list[tuple[int, Job, str]] = []  # (position, job, inputs hash)
     for number, path in enumerate(paths):
-        if progress is not None and number:
-            progress(number, len(paths))
         seed = path.relative_to(seeds_dir).as_posix()
         previous = existing.get(seed)
         try:
@@ -287,22 +288,38 @@ def import_seeds(seeds_dir: Path, content_dir: Path, site_data_dir: Path | None 
             data = path.read_bytes()
             sidecar, sidecar_bytes = read_sidecar(sidecar_path(path))
             inputs = hashlib.sha256(hashlib.sha256(data).digest() + hashlib.sha256(sidecar_bytes).digest()).hexdigest()
-            if previous and state.is_current(previous[0].name, inputs, IMPORTER_VERSION):
-                duplicates.add(seed, fingerprint(previous[1].body))
-                current = previous[0].read_text(encoding="utf-8")
-                if state.is_untouched(previous[0].name, current):
-                    outcomes.append(SeedOutcome(seed, "unchanged", previous[0].name))
-                else:
-                    outcomes.append(SeedOutcome(seed, "kept", previous[0].name,
-                                                reason="content file was edited by hand; not overwritten"))
-                continue
-            converter = converter or SeedConverter(Enricher(site_data_dir), site_data_dir)
-            converted = converter.convert(data, seed, sidecar)
         except SeedError as exc:
-            outcomes.append(SeedOutcome(seed, "skipped", reason=str(exc)))
+            settled[number] = SeedOutcome(seed, "skipped", reason=str(exc))
             continue
         except OSError as exc:
-            outcomes.append(SeedOutcome(seed, "skipped", reason=f"cannot read: {exc.strerror}"))
+            settled[number] = SeedOutcome(seed, "skipped", reason=f"cannot read: {exc.strerror}")
+            continue
+        if previous and state.is_current(previous[0].name, inputs, IMPORTER_VERSION):
+            duplicates.add(seed, fingerprint(previous[1].body))
+            current = previous[0].read_text(encoding="utf-8")
+            if state.is_untouched(previous[0].name, current):
+                settled[number] = SeedOutcome(seed, "unchanged", previous[0].name)
+            else:
+                settled[number] = SeedOutcome(seed, "kept", previous[0].name,
+                                              reason="content file was edited by hand; not overwritten")
+            continue
+        jobs.append((number, Job(seed, path, sidecar), inputs))
+
+    # Pass 2: convert (in worker processes when there are many), then decide and write in seed order.
+    results = convert_all([job for _, job, _ in jobs], site_data_dir)
+    pending = iter(jobs)
+    for number in range(len(paths)):
+        if progress is not None and number:
+            progress(number, len(paths))
+        if number in settled:
+            outcomes.append(settled[number])
+            continue
+        _, job, inputs = next(pending)
+        seed = job.seed
+        previous = existing.get(seed)
+        converted = next(results)
+        if isinstance(converted, str):
+            outcomes.append(SeedOutcome(seed, "skipped", reason=converted))
             continue
         warnings.extend(converted.warnings)
         for name in converted.candidates:

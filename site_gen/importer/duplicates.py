@@ -73,7 +73,9 @@ class DuplicateIndex:
                 prints[seed] = other
         best: tuple[str, float] | None = None
         for seed in sorted(counts):
-            if counts[seed] < SKETCH // 8:
+            # Two captures of one story (Jaccard >= 0.75) share well over half of their bottom-k hashes;
+            # stories that only share boilerplate sentences share a few. Only the former are compared.
+            if counts[seed] < SKETCH // 2:
                 continue
             score = similarity(fp, prints[seed])
             if score >= NEAR_DUPLICATE and (best is None or score > best[1]):

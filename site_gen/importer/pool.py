@@ -1,0 +1,79 @@
+"""Seed conversion, the pure per-seed step of import, in worker processes when there are many seeds.
+
+Input: jobs (seed name, path, sidecar keys). Output, in job order: a Converted article or the reason the
+seed cannot become one. Worker processes load the reference data (gazetteer, jieba) once each. A bug in
+a converter becomes that seed's reason, never the end of the run.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from site_gen.importer import Converted, SeedConverter
+
+# Below this many seeds, starting workers (each loads jieba's dictionary, ~2 s) costs more than it saves.
+POOL_THRESHOLD = 200
+MAX_WORKERS = 2
+
+_worker_converter: SeedConverter | None = None
+
+
+@dataclass(frozen=True)
+class Job:
+    seed: str
+    path: Path
+    sidecar: dict[str, Any]
+
+
+def convert_safely(converter: SeedConverter, job: Job) -> Converted | str:
+    from site_gen.importer import SeedError
+
+    try:
+        return converter.convert(job.path.read_bytes(), job.seed, job.sidecar)
+    except SeedError as exc:
+        return str(exc)
+    except OSError as exc:
+        return f"cannot read: {exc.strerror}"
+    except Exception as exc:  # noqa: BLE001 - a converter bug is reported for this seed; the others go on
+        return f"could not be converted ({type(exc).__name__}: {str(exc)[:200]}); please report this seed"
+
+
+def _start_worker(site_data_dir: Path | None) -> None:
+    global _worker_converter
+    from site_gen.enrich import Enricher
+    from site_gen.importer import SeedConverter
+
+    _worker_converter = SeedConverter(Enricher(site_data_dir), site_data_dir)
+
+
+def _convert_in_worker(job: Job) -> Converted | str:
+    assert _worker_converter is not None
+    return convert_safely(_worker_converter, job)
+
+
+def worker_count(jobs: int) -> int:
+    if jobs < POOL_THRESHOLD:
+        return 1
+    return max(1, min(MAX_WORKERS, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1))
+
+
+def convert_all(jobs: list[Job], site_data_dir: Path | None) -> Iterator[Converted | str]:
+    """Every job's result, in job order (so the import report and slugs do not depend on the pool)."""
+    workers = worker_count(len(jobs))
+    if workers == 1:
+        from site_gen.enrich import Enricher
+        from site_gen.importer import SeedConverter
+
+        if jobs:
+            converter = SeedConverter(Enricher(site_data_dir), site_data_dir)
+            for job in jobs:
+                yield convert_safely(converter, job)
+        return
+    with ProcessPoolExecutor(max_workers=workers, initializer=_start_worker, initargs=(site_data_dir,)) as pool:
+        yield from pool.map(_convert_in_worker, jobs, chunksize=8)

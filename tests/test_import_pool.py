@@ -1,0 +1,50 @@
+"""Import in worker processes gives exactly what a serial import gives, and a converter bug costs one seed,
+not the run."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from site_gen.importer import SeedConverter, import_seeds, pool
+
+from conftest import write_site
+
+SEEDS = {f"s{i:02d}.txt": f"第{i}号新闻：灵石经开区项目\n\n2021-04-{i % 28 + 1:02d} 10:00:00 来源:晋中日报\n\n"
+                          f"灵石经济技术开发区第{i}个项目开工，总投资{i + 1}亿元。(记者 王{i}明)\n" for i in range(40)}
+SEEDS["bad.txt"] = b"\x00\x01\x02" * 500  # type: ignore[assignment]
+
+
+def tree(folder: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted(folder.iterdir()) if p.is_file()}
+
+
+def test_pool_and_serial_imports_are_identical(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    serial_root = write_site(tmp_path / "serial", seeds=SEEDS)
+    serial = import_seeds(serial_root / "seeds", serial_root / "content")
+    monkeypatch.setattr(pool, "POOL_THRESHOLD", 2)
+    if pool.worker_count(len(SEEDS)) < 2:
+        pytest.skip("one CPU: no worker pool to compare")
+    parallel_root = write_site(tmp_path / "parallel", seeds=SEEDS)
+    parallel = import_seeds(parallel_root / "seeds", parallel_root / "content")
+    assert parallel.outcomes == serial.outcomes
+    assert tree(parallel_root / "content") == tree(serial_root / "content")
+    assert serial.count("written") == 40 and len(serial.skipped) == 1
+
+
+def test_a_converter_bug_skips_only_that_seed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    original = SeedConverter.convert
+
+    def buggy(self: SeedConverter, data: bytes, seed: str, sidecar: dict) -> object:
+        if seed == "s07.txt":
+            raise KeyError("simulated bug")
+        return original(self, data, seed, sidecar)
+
+    monkeypatch.setattr(SeedConverter, "convert", buggy)
+    root = write_site(tmp_path / "s", seeds={k: v for k, v in SEEDS.items() if k != "bad.txt"})
+    report = import_seeds(root / "seeds", root / "content")
+    outcome = {o.seed: o for o in report.outcomes}
+    assert outcome["s07.txt"].status == "skipped" and "KeyError" in outcome["s07.txt"].reason
+    assert "please report" in outcome["s07.txt"].reason
+    assert report.count("written") == 39
