@@ -18,7 +18,7 @@ import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterator
+from typing import TYPE_CHECKING, Iterator
 
 from site_gen.cache import BuildCache, OutputRecord, code_key, content_stamp, files_key, now_ns, same_content, settle
 from site_gen.config import SiteConfig
@@ -28,16 +28,15 @@ from site_gen.enrich.gazetteer import data_file, load_gazetteer
 from site_gen.enrich.regions import load_region_table
 from site_gen.incremental import Fingerprints, Previous, render_site, search_key, workers_for
 from site_gen.model import build_model
-from site_gen.output import check_paths, link_or_copy, link_tree, prepare_staging, swap_in
-from site_gen.pages import Page, markdown_to_html, plan_pages
+from site_gen.output import build_lock, check_paths, link_or_copy, link_tree, prepare_staging, swap_in
+from site_gen.pages import markdown_to_html, plan_pages
 from site_gen.progress import NoProgress, ProgressHook
-from site_gen.render import PageRenderer, make_environment, render_pages, resolve_theme
+from site_gen.render import PageRenderer, make_environment, resolve_theme
 from site_gen.search import index_site
 
 if TYPE_CHECKING:  # the importer (and jieba behind it) is only loaded when a build imports
     from site_gen.importer import ImportReport
 
-RENDER_BATCH = 500  # pages per render_pages call: progress granularity, not a performance knob
 SEARCH_FILES = ("pagefind", "search/query.json")  # what index_site writes into the site
 
 
@@ -84,15 +83,6 @@ def site_data_dir(config: SiteConfig) -> Path:
     return config.root / config.data_dir
 
 
-def render_in_batches(pages: list[Page], env: Any, config: SiteConfig, progress: ProgressHook) -> list[tuple[str, bytes]]:
-    """render_pages over slices of the page list, so a long render shows progress between slices."""
-    files: list[tuple[str, bytes]] = []
-    for start in range(0, len(pages), RENDER_BATCH):
-        files += render_pages(pages[start:start + RENDER_BATCH], env, config)
-        progress.update(min(start + RENDER_BATCH, len(pages)), len(pages))
-    return files
-
-
 def inputs_key(options: BuildOptions, theme_folders: tuple[Path, ...], data_dir: Path) -> str:
     """Everything a build depends on except the content files: code, config, options, theme, site data."""
     import hashlib
@@ -113,6 +103,12 @@ def _previous_output(record: OutputRecord | None, out_dir: Path) -> OutputRecord
 
 
 def build(options: BuildOptions) -> BuildReport:
+    """Run every stage; a second build into the same output folder waits for the first (one staging folder)."""
+    with build_lock(options.out_dir):
+        return _build(options)
+
+
+def _build(options: BuildOptions) -> BuildReport:
     config = options.config
     report = BuildReport(progress=options.progress)
     data_dir = site_data_dir(config)

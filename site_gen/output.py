@@ -12,9 +12,30 @@ import shutil
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path, PurePosixPath
 
 from site_gen.diagnostics import Diagnostic, SiteGenError
+
+
+@contextmanager
+def build_lock(out_dir: Path) -> Iterator[None]:
+    """Hold `.public.lock` beside the output folder while building: `serve` rebuilding while someone runs
+    `build` into the same folder would otherwise share (and delete) one staging folder."""
+    lock_path = out_dir.with_name(f".{out_dir.name}.lock")
+    lock_path.parent.mkdir(parents=True, exist_ok=True)
+    with open(lock_path, "a") as handle:
+        try:
+            import fcntl
+        except ImportError:  # not POSIX: no lock, as before
+            yield
+            return
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 def staging_dir(out_dir: Path) -> Path:
@@ -53,25 +74,13 @@ def prepare_staging(static_dirs: list[Path], out_dir: Path) -> tuple[Path, dict[
 
 def check_paths(paths: list[str], seen: dict[str, str]) -> None:
     """Refuse two pages (or a page and a static asset) on one output path, before anything is rendered."""
-    owners = dict(seen)
+    taken = set(seen)
     for relative in paths:
-        if relative in owners and not relative.startswith("static/"):
-            raise SiteGenError(Diagnostic(relative, f"two pages write the same path (also {owners[relative]})"))
-        owners[relative] = relative
-
-
-def write_files(files: list[tuple[str, bytes]], static_dirs: list[Path], out_dir: Path) -> tuple[Path, int, int]:
-    """Write everything into a fresh staging folder; return it with the file count and bytes written."""
-    stage, seen, total = prepare_staging(static_dirs, out_dir)
-    check_paths([relative for relative, _ in files], seen)
-    written = 0
-    for relative, data in files:
-        target = safe_target(stage, relative)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(data)
-        written += 1
-        total += len(data)
-    return stage, written, total
+        if relative in taken:
+            what = "a theme's static file" if relative in seen else "another page"
+            raise SiteGenError(Diagnostic(relative, f"two outputs on one path: this page and {what}",
+                                          hint="a slug or a static file name clashes"))
+        taken.add(relative)
 
 
 def link_tree(source: Path, target: Path) -> None:

@@ -174,13 +174,6 @@ class PageRenderer:
                                           f"{type(exc).__name__}: {exc} (rendering {page.path})", line=line)) from None
 
 
-def render_pages(pages: list[Page], env: jinja2.Environment, config: SiteConfig,
-                 html_of: Callable[[str], str] = markdown_to_html) -> list[tuple[str, bytes]]:
-    """Render every page with its template; stop at the first template error and report it with its line."""
-    renderer = PageRenderer(env, config, html_of)
-    return [(page.path, renderer.render(page)) for page in pages]
-
-
 def _template_line(exc: BaseException) -> int | None:
     tb = exc.__traceback__
     line = None

@@ -52,6 +52,7 @@ _TAG = re.compile(r"<[^>]+>")
 INDEX_LANG = "und"
 # Articles per Pagefind run: ~0.6 GB and ~5 s each on this archive's articles (docs/search.md).
 SHARD_SIZE = 1000
+MAX_INDEX_RUNS = 2  # Pagefind runs at a time
 UNDATED_SORT_KEY = "0000-00-00"  # undated articles sort last (newest first), but stay in date-sorted results
 
 
@@ -212,11 +213,13 @@ def index_bundle(docs: list[IndexDocument], bundle: Path, shard_size: int | None
     """Index `docs` (newest first) into `bundle` in shards; returns the merged shards' paths below it.
 
     Pagefind's memory grows with the words it holds (about 0.6 GB per 1,000 articles here), so a
-    shard of SHARD_SIZE articles is indexed per run, at most `workers` runs at a time (CPU count).
+    shard of SHARD_SIZE articles is indexed per run, at most `workers` runs at a time (MAX_INDEX_RUNS, fewer on fewer CPUs).
     """
     size = shard_size or SHARD_SIZE
     parts = shards(docs, size)
-    workers = max(1, min(workers or os.cpu_count() or 1, len(parts)))
+    # Memory, not CPUs, bounds this: each run holds ~0.6 GB, so at most MAX_INDEX_RUNS at a time.
+    available = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    workers = max(1, min(workers or min(MAX_INDEX_RUNS, available), len(parts)))
     targets = [bundle / shard_path(n) for n in range(len(parts))]
     if workers == 1:
         for n, part in enumerate(parts):

@@ -209,7 +209,8 @@ class Previewer:
         self.log = log
         self.on_report = on_report
         self.config: SiteConfig | None = None
-        self.last_build: tuple[float, float] = (0.0, 0.0)
+        # content files the last build's import wrote, with their mtimes: their change events are not edits
+        self.imported: dict[Path, int] = {}
 
     def site_url(self, config: SiteConfig) -> str:
         host = "127.0.0.1" if self.settings.host in ("0.0.0.0", "") else self.settings.host
@@ -227,18 +228,16 @@ class Previewer:
                                         search=self.settings.search))
         except SiteGenError as exc:
             message = "\n".join(d.format() for d in exc.diagnostics) + f"\n{len(exc.diagnostics)} error(s)"
-            self.last_build = (started, time.time())
             self.state.finished(message)
             print(f"{reason}: build failed; still serving the previous site\n{message}", file=self.log, flush=True)
             return False
         except Exception as exc:  # noqa: BLE001 - a bug must not stop the preview; show it like a build error
             message = f"internal error: {type(exc).__name__}: {exc} (run `site-gen build --debug` for the traceback)"
-            self.last_build = (started, time.time())
             self.state.finished(message)
             print(f"{reason}: {message}", file=self.log, flush=True)
             return False
         self.config = config
-        self.last_build = (started, time.time())
+        self.imported = self._written_by_import(report)
         self.state.finished(None, config.base_path)
         print(f"{reason}: rebuilt {report.pages} pages in {time.time() - started:.2f}s", file=self.log, flush=True)
         if self.on_report is not None:
@@ -259,14 +258,26 @@ class Previewer:
             return False  # the importer's own scratch and state files
         try:
             resolved = path.resolve()
-            if resolved.is_relative_to(self.settings.content_dir.resolve()) and path.exists():
-                start, end = self.last_build
-                # Written by the import step of the build that just ran: not an edit to rebuild for.
-                if start <= path.stat().st_mtime <= end:
-                    return False
+            # Written by the import of the build that just ran (and not touched since): not an edit. A save
+            # the user made during that build has another mtime and still triggers a rebuild.
+            if resolved in self.imported and path.stat().st_mtime_ns == self.imported[resolved]:
+                return False
         except OSError:
             pass
         return True
+
+    def _written_by_import(self, report: BuildReport) -> dict[Path, int]:
+        if report.import_report is None:
+            return {}
+        written = {}
+        for outcome in report.import_report.outcomes:
+            if outcome.status == "written" and outcome.content:
+                path = (self.settings.content_dir / outcome.content).resolve()
+                try:
+                    written[path] = path.stat().st_mtime_ns
+                except OSError:
+                    pass
+        return written
 
     def watch(self, stop: threading.Event) -> None:
         import watchfiles

@@ -169,3 +169,15 @@ def test_import_killed_half_way_is_finished_by_the_next_run(tmp_path: Path) -> N
     articles, problems = read_articles(root / "content")
     assert problems == [] and len(articles) == 400
     assert sorted(a.seed for a in articles) == sorted(seeds)
+
+
+def test_symlink_loop_is_skipped_not_fatal(tmp_path: Path) -> None:
+    from site_gen.importer import import_seeds
+
+    root = write_site(tmp_path / "s", seeds={"good.txt": GOOD})
+    os.symlink("b.txt", root / "seeds" / "a.txt")
+    os.symlink("a.txt", root / "seeds" / "b.txt")
+    report = import_seeds(root / "seeds", root / "content")
+    outcome = {o.seed: o for o in report.outcomes}
+    assert outcome["good.txt"].status == "written"
+    assert outcome["a.txt"].status == "skipped" and outcome["b.txt"].status == "skipped"

@@ -48,3 +48,22 @@ def test_a_converter_bug_skips_only_that_seed(tmp_path: Path, monkeypatch: pytes
     assert outcome["s07.txt"].status == "skipped" and "KeyError" in outcome["s07.txt"].reason
     assert "please report" in outcome["s07.txt"].reason
     assert report.count("written") == 39
+
+
+def _dying_worker(job: pool.Job) -> object:
+    import os
+
+    if job.seed == "s05.txt":
+        os._exit(1)  # what an out-of-memory kill looks like to the pool
+    return pool.convert_safely(pool._worker_converter, job)  # type: ignore[arg-type]
+
+
+def test_a_dead_worker_does_not_lose_seeds(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(pool, "POOL_THRESHOLD", 2)
+    if pool.worker_count(len(SEEDS)) < 2:
+        pytest.skip("one CPU: no worker pool")
+    monkeypatch.setattr(pool, "_convert_in_worker", _dying_worker)
+    root = write_site(tmp_path / "s", seeds=SEEDS)
+    report = import_seeds(root / "seeds", root / "content")
+    assert len(report.outcomes) == len(SEEDS)
+    assert report.count("written") == 40 and len(report.skipped) == 1

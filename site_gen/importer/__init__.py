@@ -294,6 +294,9 @@ def import_seeds(seeds_dir: Path, content_dir: Path, site_data_dir: Path | None 
         except OSError as exc:
             settled[number] = SeedOutcome(seed, "skipped", reason=f"cannot read: {exc.strerror}")
             continue
+        except RuntimeError as exc:  # Path.resolve() on a symlink loop
+            settled[number] = SeedOutcome(seed, "skipped", reason=f"cannot follow: {exc}")
+            continue
         if previous and state.is_current(previous[0].name, inputs, IMPORTER_VERSION):
             duplicates.add(seed, fingerprint(previous[1].body))
             current = previous[0].read_text(encoding="utf-8")

@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -75,5 +76,18 @@ def convert_all(jobs: list[Job], site_data_dir: Path | None) -> Iterator[Convert
             for job in jobs:
                 yield convert_safely(converter, job)
         return
-    with ProcessPoolExecutor(max_workers=workers, initializer=_start_worker, initargs=(site_data_dir,)) as pool:
-        yield from pool.map(_convert_in_worker, jobs, chunksize=8)
+    done = 0
+    try:
+        with ProcessPoolExecutor(max_workers=workers, initializer=_start_worker, initargs=(site_data_dir,)) as pool:
+            for result in pool.map(_convert_in_worker, jobs, chunksize=8):
+                yield result
+                done += 1
+    except BrokenProcessPool:
+        # A worker died (killed for memory, a crash in a C extension): the seeds it had not answered for
+        # are converted here, one by one, so the run still accounts for every seed.
+        from site_gen.enrich import Enricher
+        from site_gen.importer import SeedConverter
+
+        converter = SeedConverter(Enricher(site_data_dir), site_data_dir)
+        for job in jobs[done:]:
+            yield convert_safely(converter, job)
