@@ -11,6 +11,7 @@ import hashlib
 import json
 import os
 import re
+import shutil
 import signal
 import subprocess
 import sys
@@ -234,6 +235,8 @@ def test_killed_build_leaves_previous_site_intact(tmp_path: Path) -> None:
     assert first.returncode == 0, first.stderr
     before = tree_digest(root / "public")
     (root / "content" / "a0000.md").write_text(many["a0000.md"].replace("文章0", "改过的文章"), encoding="utf-8")
+    # Cold, so that the build is long enough to be caught half way (an incremental one re-renders one page).
+    shutil.rmtree(root / ".site-gen-cache", ignore_errors=True)
     process = subprocess.Popen([sys.executable, "-m", "site_gen", "build", "--no-import", "--no-search"], cwd=root,
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     staging = root / ".public.staging"
