@@ -168,7 +168,8 @@ def _build(options: BuildOptions) -> BuildReport:
                 link_tree(options.out_dir / "pagefind", stage / "pagefind")
                 link_or_copy(options.out_dir / "search" / "query.json", stage / "search" / "query.json")
             else:
-                index_site(stage, model)
+                previous = options.out_dir / "pagefind"
+                index_site(stage, model, previous if record and previous.is_dir() else None)
                 report.search_indexed = True
     with report.stage("publish"):
         swap_in(stage, options.out_dir)

@@ -23,7 +23,9 @@ documents say `lang="und"`, so the standard binary does the job (`pagefind_binar
 
 from __future__ import annotations
 
+import hashlib
 import html
+import json
 import multiprocessing
 import os
 import re
@@ -37,6 +39,7 @@ from pathlib import Path
 from site_gen.article import Article
 from site_gen.diagnostics import Diagnostic, SiteGenError
 from site_gen.model import SiteModel
+from site_gen.output import link_or_copy, link_tree
 from site_gen.search_canonical import canonicalize_bundle
 from site_gen.search_text import query_json, tokenize
 
@@ -209,7 +212,7 @@ def index_shard(docs: list[IndexDocument], bundle: Path, primary: bool) -> None:
 
 
 def index_bundle(docs: list[IndexDocument], bundle: Path, shard_size: int | None = None,
-                 workers: int | None = None) -> list[str]:
+                 workers: int | None = None, previous: Path | None = None) -> list[str]:
     """Index `docs` (newest first) into `bundle` in shards; returns the merged shards' paths below it.
 
     Pagefind's memory grows with the words it holds (about 0.6 GB per 1,000 articles here), so a
@@ -221,20 +224,69 @@ def index_bundle(docs: list[IndexDocument], bundle: Path, shard_size: int | None
     available = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
     workers = max(1, min(workers or min(MAX_INDEX_RUNS, available), len(parts)))
     targets = [bundle / shard_path(n) for n in range(len(parts))]
+    keys = {shard_path(n) or "0": shard_key(part, n == 0) for n, part in enumerate(parts)}
+    reused = reuse_shards(previous, bundle, keys) if previous is not None else set()
+    todo = [n for n in range(len(parts)) if (shard_path(n) or "0") not in reused]
+    workers = max(1, min(workers, len(todo) or 1))
     if workers == 1:
-        for n, part in enumerate(parts):
-            index_shard(part, targets[n], n == 0)
+        for n in todo:
+            index_shard(parts[n], targets[n], n == 0)
     else:
         with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork")) as pool:
-            for done in [pool.submit(index_shard, part, targets[n], n == 0) for n, part in enumerate(parts)]:
+            for done in [pool.submit(index_shard, parts[n], targets[n], n == 0) for n in todo]:
                 done.result()
+    bundle.mkdir(parents=True, exist_ok=True)
+    (bundle / SHARD_KEYS).write_text(json.dumps(keys, sort_keys=True, indent=0) + "\n", encoding="utf-8")
     return [shard_path(n) for n in range(1, len(parts))]
 
 
-def index_site(site: Path, model: SiteModel) -> int:
-    """Index the model's articles into `site/pagefind/`; returns the number of articles indexed."""
+# Which documents (and which indexer) made each shard: an edit to one article re-indexes only its shard
+# (the others are linked from the previous bundle), so a one-article edit costs one Pagefind run, not ten.
+SHARD_KEYS = "shard-keys.json"
+
+
+def shard_key(docs: list[IndexDocument], primary: bool) -> str:
+    from site_gen.cache import code_key
+
+    digest = hashlib.sha256(f"{code_key()}\0{primary}\0".encode("utf-8"))
+    for doc in [*docs, SENTINEL]:
+        digest.update(repr(doc).encode("utf-8"))  # the document's fields; rendering it would tokenize it twice
+        digest.update(b"\0")
+    return digest.hexdigest()
+
+
+def reuse_shards(previous: Path, bundle: Path, keys: dict[str, str]) -> set[str]:
+    """Link the previous bundle's shards whose key is unchanged into `bundle`; returns their names."""
+    try:
+        old = json.loads((previous / SHARD_KEYS).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return set()
+    reused = set()
+    for name, key in keys.items():
+        if old.get(name) != key:
+            continue
+        if name == "0":  # the bundle's own files and index folders, not the other shards' folders
+            for path in previous.iterdir():
+                if path.is_dir() and re.fullmatch(r"s\d+", path.name):
+                    continue
+                if path.is_dir():
+                    link_tree(path, bundle / path.name)
+                elif path.name != SHARD_KEYS:
+                    bundle.mkdir(parents=True, exist_ok=True)
+                    link_or_copy(path, bundle / path.name)
+        elif (previous / name).is_dir():
+            link_tree(previous / name, bundle / name)
+        else:
+            continue
+        reused.add(name)
+    return reused
+
+
+def index_site(site: Path, model: SiteModel, previous: Path | None = None) -> int:
+    """Index the model's articles into `site/pagefind/`, reusing the unchanged shards of the `previous`
+    bundle when given; returns the number of articles indexed."""
     docs = list(index_documents(model))
-    merged = index_bundle(docs, site / "pagefind")
+    merged = index_bundle(docs, site / "pagefind", previous=previous)
     (site / "search").mkdir(exist_ok=True)
     (site / "search" / "query.json").write_text(query_json(shards=merged), encoding="utf-8")
     return len(docs)

@@ -124,3 +124,31 @@ def test_search_index_is_skipped_when_no_indexed_article_changed(site: Path) -> 
     path.write_text(path.read_text(encoding="utf-8") + "\n新增的一段。\n", encoding="utf-8")
     third = build_site(site, "public", search=True)
     assert third.search_indexed and (site / "public" / "pagefind" / "pagefind.js").is_file()
+
+
+def full_tree(folder: Path) -> dict[str, str]:
+    import hashlib
+
+    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_an_edit_reindexes_only_its_search_shard(site: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from site_gen import search
+
+    monkeypatch.setattr(search, "SHARD_SIZE", 20)  # 60 articles: three shards
+    build_site(site, "public", search=True)
+    public = site / "public" / "pagefind"
+    assert (public / "s1").is_dir() and (public / "s2").is_dir()
+    newest_shard_file = next(p for p in sorted((public / "index").glob("*")))
+    inode_before = newest_shard_file.stat().st_ino
+    # The oldest article lives in the last shard: editing it leaves shards 0 and 1 as they were.
+    oldest = min((site / "content").glob("*.md"), key=lambda p: p.read_text(encoding="utf-8").split("date: ")[1][:12]
+                 if "date: " in p.read_text(encoding="utf-8") else "9999")
+    oldest.write_text(oldest.read_text(encoding="utf-8") + "\n旧文新增的一段。\n", encoding="utf-8")
+    second = build_site(site, "public", search=True)
+    assert second.search_indexed
+    assert (public / "index" / newest_shard_file.name).stat().st_ino == inode_before  # linked, not re-made
+    # ... and the whole site, search bundle included, is what a cold build makes.
+    build_site(site, "cold", cache=False, search=True)
+    assert full_tree(site / "public") == full_tree(site / "cold")
