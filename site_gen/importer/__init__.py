@@ -22,6 +22,7 @@ from typing import Any, Callable
 import yaml
 
 from site_gen.article import Article, article_from_front_matter
+from site_gen.chinese import is_traditional
 from site_gen.content import format_article, read_article
 from site_gen.diagnostics import Diagnostic
 from site_gen.enrich import Enricher
@@ -175,7 +176,7 @@ class SeedConverter:
             for d in clean.find_damage(text)
         ]
         text = clean.strip_pinyin(text)
-        traditional = clean.is_traditional(text)
+        traditional = is_traditional(text)
         if traditional:
             text = clean.to_simplified(text)
         try:
@@ -275,6 +276,7 @@ def import_seeds(seeds_dir: Path, content_dir: Path, site_data_dir: Path | None 
     # Pass 1 (cheap, in order): which seeds are unchanged, which cannot be read, which need converting.
     settled: dict[int, SeedOutcome] = {}
     jobs: list[tuple[int, Job, str]] = []  # (position, job, inputs hash)
+    kept_bodies: list[tuple[str, str]] = []  # (seed, body) of articles already in content/
     for number, path in enumerate(paths):
         seed = path.relative_to(seeds_dir).as_posix()
         previous = existing.get(seed)
@@ -298,7 +300,7 @@ def import_seeds(seeds_dir: Path, content_dir: Path, site_data_dir: Path | None 
             settled[number] = SeedOutcome(seed, "skipped", reason=f"cannot follow: {exc}")
             continue
         if previous and state.is_current(previous[0].name, inputs, IMPORTER_VERSION):
-            duplicates.add(seed, fingerprint(previous[1].body))
+            kept_bodies.append((seed, previous[1].body))
             current = previous[0].read_text(encoding="utf-8")
             if state.is_untouched(previous[0].name, current):
                 settled[number] = SeedOutcome(seed, "unchanged", previous[0].name)
@@ -309,6 +311,11 @@ def import_seeds(seeds_dir: Path, content_dir: Path, site_data_dir: Path | None 
         jobs.append((number, Job(seed, path, sidecar), inputs))
 
     # Pass 2: convert (in worker processes when there are many), then decide and write in seed order.
+    # New or changed seeds are checked against the stories already imported; with nothing to convert
+    # (the usual re-import) the fingerprints, most of a re-import's time, are never computed.
+    if jobs:
+        for seed, body in kept_bodies:
+            duplicates.add(seed, fingerprint(body))
     results = convert_all([job for _, job, _ in jobs], site_data_dir)
     pending = iter(jobs)
     for number in range(len(paths)):

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from pypinyin import Style, pinyin
 
-from site_gen.chinese import is_traditional, to_simplified as _opencc_t2s, to_traditional  # noqa: F401 - re-exported
+from site_gen.chinese import to_simplified as _opencc_t2s
 
 _TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüńňǹḿ"
 # A pinyin annotation directly after a Han character, in ASCII or full-width parentheses.

@@ -45,12 +45,17 @@ def convert_safely(converter: SeedConverter, job: Job) -> Converted | str:
         return f"could not be converted ({type(exc).__name__}: {str(exc)[:200]}); please report this seed"
 
 
-def _start_worker(site_data_dir: Path | None) -> None:
-    global _worker_converter
+def new_converter(site_data_dir: Path | None) -> SeedConverter:
+    """A converter with the reference data loaded (imported here: site_gen.importer imports this module)."""
     from site_gen.enrich import Enricher
     from site_gen.importer import SeedConverter
 
-    _worker_converter = SeedConverter(Enricher(site_data_dir), site_data_dir)
+    return SeedConverter(Enricher(site_data_dir), site_data_dir)
+
+
+def _start_worker(site_data_dir: Path | None) -> None:
+    global _worker_converter
+    _worker_converter = new_converter(site_data_dir)
 
 
 def _convert_in_worker(job: Job) -> Converted | str:
@@ -68,13 +73,7 @@ def convert_all(jobs: list[Job], site_data_dir: Path | None) -> Iterator[Convert
     """Every job's result, in job order (so the import report and slugs do not depend on the pool)."""
     workers = worker_count(len(jobs))
     if workers == 1:
-        from site_gen.enrich import Enricher
-        from site_gen.importer import SeedConverter
-
-        if jobs:
-            converter = SeedConverter(Enricher(site_data_dir), site_data_dir)
-            for job in jobs:
-                yield convert_safely(converter, job)
+        yield from _convert_here(jobs, site_data_dir)
         return
     done = 0
     try:
@@ -85,9 +84,13 @@ def convert_all(jobs: list[Job], site_data_dir: Path | None) -> Iterator[Convert
     except BrokenProcessPool:
         # A worker died (killed for memory, a crash in a C extension): the seeds it had not answered for
         # are converted here, one by one, so the run still accounts for every seed.
-        from site_gen.enrich import Enricher
-        from site_gen.importer import SeedConverter
+        yield from _convert_here(jobs[done:], site_data_dir)
 
-        converter = SeedConverter(Enricher(site_data_dir), site_data_dir)
-        for job in jobs[done:]:
-            yield convert_safely(converter, job)
+
+def _convert_here(jobs: list[Job], site_data_dir: Path | None) -> Iterator[Converted | str]:
+    """Convert in this process; the reference data is loaded only when there is something to convert."""
+    if not jobs:
+        return
+    converter = new_converter(site_data_dir)
+    for job in jobs:
+        yield convert_safely(converter, job)
