@@ -1,41 +1,152 @@
-"""Word segmentation shared by the enrich stage: jieba with the domain user dictionary, dictionary words only.
+"""Word segmentation shared by the enrich stage and slugs: jieba's dictionary and algorithm, dictionary words only.
 
 Input: text. Output: (word, part of speech) pairs that concatenate back to the text exactly, so offsets
 carry over. HMM new-word guessing is off: it is slower and invents fragments ("新质", "加快打造")
 that a tag list must never show; domain words come from the user dictionary instead.
+
+The segmentation is jieba's (`jieba.posseg.POSTokenizer.cut(text, HMM=False)` over jieba's dictionary plus
+the user dictionary), computed by rjieba, the Rust port of the same algorithm, about 15× faster than
+jieba's pure Python, which was most of an import's time. rjieba is given jieba's own dictionary file
+and totals, and the part of speech is taken as jieba gives it (a run of ASCII letters and digits is `eng`,
+a word the dictionaries do not tag is `x`), so the pairs are the ones jieba returns; tests/test_segment.py
+compares them with jieba on the sample articles. A user dictionary that relies on what only jieba
+computes (an entry without a frequency, or of ASCII letters and digits only) is segmented by jieba itself.
 """
 
 from __future__ import annotations
 
 import functools
+import importlib.resources
+import re
 import threading
+from collections import Counter
+from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    import jieba.posseg
+    import rjieba
 
 Tokens = tuple[tuple[str, str], ...]
+# (word, frequency or None, tag or None), as jieba's `add_word` takes them.
+Entry = tuple[str, "int | None", "str | None"]
 _lock = threading.Lock()
 _PACKAGE_USERDICT = Path(__file__).resolve().parent.parent / "data" / "userdict.txt"
+_USERDICT_LINE = re.compile(r"^(.+?)( [0-9]+)?( [a-z]+)?$")  # jieba's own (jieba.re_userdict)
+_ASCII_WORD = re.compile(r"[A-Za-z0-9]+")
+# rjieba only segments runs of Han characters, letters, digits and +#&._%; this word can never be cut, so
+# its frequency only brings rjieba's dictionary total to jieba's (see Segmenter.__init__).
+_TOTAL_PADDING = "\x00\x00"
+
+
+@functools.lru_cache(maxsize=1)
+def jieba_dictionary() -> tuple[list[str], list[int], list[str]]:
+    """jieba's main dictionary as it lists it: words, frequencies and tags, line by line."""
+    parts = (importlib.resources.files("jieba") / "dict.txt").read_text(encoding="utf-8").split()
+    return parts[0::3], list(map(int, parts[1::3])), parts[2::3]
+
+
+def read_userdict(path: Path) -> list[Entry]:
+    """A user dictionary's entries, parsed as jieba's `load_userdict` parses them."""
+    entries: list[Entry] = []
+    for raw in path.read_bytes().splitlines():
+        line = raw.strip().decode("utf-8").lstrip("\ufeff")
+        if not line:
+            continue
+        match = _USERDICT_LINE.match(line)
+        assert match is not None  # `.+?` matches any non-empty line
+        word, freq, tag = match.groups()
+        entries.append((word, int(freq) if freq else None, tag.strip() if tag else None))
+    return entries
+
+
+def needs_jieba(entries: Iterable[Entry]) -> bool:
+    """Whether only jieba itself segments as jieba would with these entries: jieba computes a missing
+    frequency from its own state, and never joins a word of letters and digits in the way a dictionary
+    word is joined (it tags the run `eng`), so neither can be reproduced from rjieba's output."""
+    return any(freq is None or freq == 0 or _ASCII_WORD.fullmatch(word) for word, freq, _tag in entries)
+
+
+class Segmenter:
+    """jieba's dictionary plus `entries` in rjieba, with jieba's totals and parts of speech."""
+
+    def __init__(self, entries: Iterable[Entry]):
+        import rjieba
+
+        entries = list(entries)
+        words, freqs, tags = jieba_dictionary()
+        self._jieba: rjieba.Jieba = rjieba.Jieba.empty()
+        add = self._jieba.add_word
+        for word, freq, tag in zip(words, freqs, tags):
+            add(word, freq, tag)
+        for word, freq, tag in entries:
+            assert freq is not None, "entries without a frequency go through JiebaSegmenter"
+            add(word, freq, tag or "x")
+        # A word listed more than once (B超 in jieba's dictionary, a user word jieba knows) is where the two
+        # differ: jieba keeps the last frequency and tag but adds every listing to its total; rjieba keeps
+        # the last frequency and the first tag, and totals its distinct words. The total divides every
+        # word's probability, so it must be jieba's to the unit; the tags are looked up here.
+        repeated = {word for word, count in Counter(words).items() if count > 1} | {word for word, _, _ in entries}
+        listings: dict[str, list[tuple[int, str | None]]] = {word: [] for word in repeated}
+        for word, freq, tag in zip(words, freqs, tags):
+            if word in repeated:
+                listings[word].append((freq, tag))
+        self._tags: dict[str, str] = {}
+        padding = 0
+        for word, freq, tag in entries:
+            listings[word].append((freq, tag))
+        for word, listed in listings.items():
+            padding += sum(freq for freq, _tag in listed) - listed[-1][0]
+            self._tags[word] = next((tag for _freq, tag in reversed(listed) if tag), "x")
+        if padding > 0:
+            add(_TOTAL_PADDING, padding, "x")
+
+    def tokens(self, text: str) -> Tokens:
+        # jieba tags a run of ASCII letters and digits `eng` (rjieba: `m` for digits); every other word has
+        # the tag the dictionaries give it, or `x`.
+        tags = self._tags
+        return tuple((word, "eng" if word.isascii() and word.isalnum() else tags.get(word, tag))
+                     for word, tag in self._jieba.tag(text, False))
+
+    def words(self, text: str) -> list[str]:
+        """`jieba.lcut(text, HMM=False)` with the same dictionary."""
+        return self._jieba.cut(text, False)
+
+
+class JiebaSegmenter:
+    """jieba itself, for user dictionaries rjieba cannot follow exactly (see `needs_jieba`)."""
+
+    def __init__(self, entries: Iterable[Entry]):
+        import jieba
+        import jieba.posseg
+
+        jieba.setLogLevel(60)  # jieba prints its dictionary loading to stderr otherwise
+        self._base = jieba.Tokenizer()
+        for word, freq, tag in entries:
+            self._base.add_word(word, freq, tag)
+        self._pos = jieba.posseg.POSTokenizer(self._base)
+
+    def tokens(self, text: str) -> Tokens:
+        return tuple((pair.word, pair.flag) for pair in self._pos.cut(text, HMM=False))
+
+    def words(self, text: str) -> list[str]:
+        return self._base.lcut(text, HMM=False)
+
+
+def new_segmenter(entries: list[Entry]) -> Segmenter | JiebaSegmenter:
+    with _lock:
+        return JiebaSegmenter(entries) if needs_jieba(entries) else Segmenter(entries)
 
 
 @functools.lru_cache(maxsize=4)
-def tokenizer(userdict: Path = _PACKAGE_USERDICT) -> "jieba.posseg.POSTokenizer":
-    # Imported here, not at module level: jieba.posseg costs ~70 MB and 0.3 s, and a build that does not
+def tokenizer(userdict: Path = _PACKAGE_USERDICT) -> Segmenter | JiebaSegmenter:
+    # Built on first use, not at import: the dictionary costs ~0.5 s and ~100 MB, and a build that does not
     # import (`build --no-import`) reaches this module through the gazetteer without ever segmenting.
-    import jieba
-    import jieba.posseg
-
-    jieba.setLogLevel(60)  # jieba prints its dictionary loading to stderr otherwise
-    with _lock:
-        base = jieba.Tokenizer()
-        base.load_userdict(str(userdict))
-        return jieba.posseg.POSTokenizer(base)
+    return new_segmenter(read_userdict(userdict))
 
 
 def segment(text: str, userdict: Path = _PACKAGE_USERDICT) -> Tokens:
-    return tuple((pair.word, pair.flag) for pair in tokenizer(userdict).cut(text, HMM=False))
+    return tokenizer(userdict).tokens(text)
 
 
 def token_starts(tokens: Tokens) -> dict[int, int]:

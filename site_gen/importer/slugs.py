@@ -12,23 +12,23 @@ import re
 
 from pathlib import Path
 
-import jieba
 import yaml
 from pypinyin import Style, lazy_pinyin, load_phrases_dict
+
+from site_gen.enrich.segment import Segmenter, JiebaSegmenter, new_segmenter
 
 MAX_WORDS = 6
 MAX_LENGTH = 60
 
-jieba.setLogLevel(60)
 DATA = Path(__file__).resolve().parent.parent / "data"
 # Words a slug should keep whole: 灵石经开区 → lingshi-jingkaiqu, not ling-shijing-kai-qu.
 ZONE_WORDS = ("经济技术开发区", "高新技术产业开发区", "经开区", "高新区", "开发区", "农高区", "综改区", "示范区", "产业园")
 
 
 @functools.lru_cache(maxsize=1)
-def _prepare_dictionaries() -> None:
-    """Teach pypinyin the readings of place names it gets wrong (长治 is chang-, not zhang-), and jieba
-    the place names and zone words, so slugs split where a reader would."""
+def _prepare_dictionaries() -> Segmenter | JiebaSegmenter:
+    """Teach pypinyin the readings of place names it gets wrong (长治 is chang-, not zhang-), and give the
+    segmenter (jieba's dictionary) the place names and zone words, so slugs split where a reader would."""
     phrases = yaml.safe_load((DATA / "pinyin_phrases.yml").read_text(encoding="utf-8")) or {}
     load_phrases_dict({word: [[syllable] for syllable in syllables] for word, syllables in phrases.items()},
                       style="normal")
@@ -40,8 +40,7 @@ def _prepare_dictionaries() -> None:
             places.add(name)
             if len(name) >= 3:
                 places.add(name[:-1])
-    for word in sorted(places) + list(ZONE_WORDS):
-        jieba.add_word(word, freq=20_000)
+    return new_segmenter([(word, 20_000, None) for word in sorted(places) + list(ZONE_WORDS)])
 
 
 @functools.lru_cache(maxsize=4096)
@@ -51,9 +50,9 @@ def _word_pinyin(word: str) -> str:
 
 def slugify(text: str) -> str:
     """`灵石经济技术开发区：筑强产业根基` → `lingshi-jingji-jishu-kaifaqu-zhuqiang-chanye`."""
-    _prepare_dictionaries()
+    segmenter = _prepare_dictionaries()
     words: list[str] = []
-    for word in jieba.lcut(text, HMM=False):
+    for word in segmenter.words(text):
         ascii_word = re.sub(r"[^a-z0-9]+", "", _word_pinyin(word.lower()).replace("ü", "v").lower())
         if ascii_word:
             words.append(ascii_word)
