@@ -29,21 +29,26 @@ if TYPE_CHECKING:
 
 Tokens = tuple[tuple[str, str], ...]
 # (word, frequency or None, tag or None), as jieba's `add_word` takes them.
-Entry = tuple[str, "int | None", "str | None"]
+Entry = tuple[str, int | None, str | None]
 _lock = threading.Lock()
 _PACKAGE_USERDICT = Path(__file__).resolve().parent.parent / "data" / "userdict.txt"
 _USERDICT_LINE = re.compile(r"^(.+?)( [0-9]+)?( [a-z]+)?$")  # jieba's own (jieba.re_userdict)
 _ASCII_WORD = re.compile(r"[A-Za-z0-9]+")
-# rjieba only segments runs of Han characters, letters, digits and +#&._%; this word can never be cut, so
-# its frequency only brings rjieba's dictionary total to jieba's (see Segmenter.__init__).
+# What jieba.posseg segments with its dictionary (re_han_internal); every other character is a word of its own.
+_JIEBA_RUN = re.compile(r"[\u4E00-\u9FD5a-zA-Z0-9+#&._]+")
+# rjieba looks words up only inside runs of Han characters, letters, digits and a few signs: this word is
+# never found, and its frequency only brings rjieba's dictionary total to jieba's (see Segmenter.__init__).
 _TOTAL_PADDING = "\x00\x00"
 
 
 @functools.lru_cache(maxsize=1)
-def jieba_dictionary() -> tuple[list[str], list[int], list[str]]:
-    """jieba's main dictionary as it lists it: words, frequencies and tags, line by line."""
+def jieba_dictionary() -> tuple[list[str], list[int], list[str], frozenset[str]]:
+    """jieba's main dictionary as it lists it: words, frequencies and tags, line by line; and the words
+    it lists more than once."""
     parts = (importlib.resources.files("jieba") / "dict.txt").read_text(encoding="utf-8").split()
-    return parts[0::3], list(map(int, parts[1::3])), parts[2::3]
+    words = parts[0::3]
+    repeated = frozenset(word for word, count in Counter(words).items() if count > 1)
+    return words, list(map(int, parts[1::3])), parts[2::3], repeated
 
 
 def read_userdict(path: Path) -> list[Entry]:
@@ -61,10 +66,11 @@ def read_userdict(path: Path) -> list[Entry]:
 
 
 def needs_jieba(entries: Iterable[Entry]) -> bool:
-    """Whether only jieba itself segments as jieba would with these entries: jieba computes a missing
-    frequency from its own state, and never joins a word of letters and digits in the way a dictionary
-    word is joined (it tags the run `eng`), so neither can be reproduced from rjieba's output."""
-    return any(freq is None or freq == 0 or _ASCII_WORD.fullmatch(word) for word, freq, _tag in entries)
+    """Whether these user entries need jieba itself: jieba computes a missing frequency from its own
+    state, never joins a word of frequency 0, tags a word of ASCII letters and digits by how its route
+    joined it, and reads a sign such as % or - outside its runs; rjieba's output cannot follow these."""
+    return any(freq is None or freq == 0 or _ASCII_WORD.fullmatch(word) or not _JIEBA_RUN.fullmatch(word)
+               for word, freq, _tag in entries)
 
 
 class Segmenter:
@@ -74,39 +80,45 @@ class Segmenter:
         import rjieba
 
         entries = list(entries)
-        words, freqs, tags = jieba_dictionary()
+        words, freqs, tags, repeated_words = jieba_dictionary()
+        # A word listed more than once (B超 in jieba's dictionary, a user word jieba already knows) is where
+        # the two differ: jieba keeps the last frequency and tag but adds every listing to its total;
+        # rjieba keeps the last frequency and the first tag, and totals its distinct words. Such words
+        # are given to rjieba once, as jieba ends up with them.
+        repeated = repeated_words | {word for word, _, _ in entries}
+        listings: dict[str, list[tuple[int, str | None]]] = {word: [] for word in repeated}
         self._jieba: rjieba.Jieba = rjieba.Jieba.empty()
         add = self._jieba.add_word
         for word, freq, tag in zip(words, freqs, tags):
-            add(word, freq, tag)
-        for word, freq, tag in entries:
-            assert freq is not None, "entries without a frequency go through JiebaSegmenter"
-            add(word, freq, tag or "x")
-        # A word listed more than once (B超 in jieba's dictionary, a user word jieba knows) is where the two
-        # differ: jieba keeps the last frequency and tag but adds every listing to its total; rjieba keeps
-        # the last frequency and the first tag, and totals its distinct words. The total divides every
-        # word's probability, so it must be jieba's to the unit; the tags are looked up here.
-        repeated = {word for word, count in Counter(words).items() if count > 1} | {word for word, _, _ in entries}
-        listings: dict[str, list[tuple[int, str | None]]] = {word: [] for word in repeated}
-        for word, freq, tag in zip(words, freqs, tags):
             if word in repeated:
                 listings[word].append((freq, tag))
-        self._tags: dict[str, str] = {}
-        padding = 0
+            else:
+                add(word, freq, tag)
         for word, freq, tag in entries:
+            assert freq is not None, "entries without a frequency go through JiebaSegmenter"
             listings[word].append((freq, tag))
+        padding = 0
         for word, listed in listings.items():
+            add(word, listed[-1][0], next((tag for _freq, tag in reversed(listed) if tag), "x"))
             padding += sum(freq for freq, _tag in listed) - listed[-1][0]
-            self._tags[word] = next((tag for _freq, tag in reversed(listed) if tag), "x")
+        # The total divides every word's probability, so it must be jieba's to the unit.
         if padding > 0:
             add(_TOTAL_PADDING, padding, "x")
+        self._chars = frozenset(word for word in (*words, *listings) if len(word) == 1 and _JIEBA_RUN.match(word))
 
     def tokens(self, text: str) -> Tokens:
-        # jieba tags a run of ASCII letters and digits `eng` (rjieba: `m` for digits); every other word has
-        # the tag the dictionaries give it, or `x`.
-        tags = self._tags
-        return tuple((word, "eng" if word.isascii() and word.isalnum() else tags.get(word, tag))
-                     for word, tag in self._jieba.tag(text, False))
+        pairs = self._jieba.tag(text, False)
+        chars = self._chars
+        for index, (word, _tag) in enumerate(pairs):
+            # A word the dictionaries do not list is a single character or a run of ASCII letters and digits
+            # (or \r\n): jieba tags the run `eng` and the rest `x`, where rjieba guesses (對 p, 154 m).
+            if len(word) == 1:
+                if word in chars:
+                    continue
+            elif word != "\r\n" and not (word.isascii() and word.isalnum()):
+                continue
+            pairs[index] = (word, "eng" if word.isascii() and word.isalnum() else "x")
+        return tuple(pairs)
 
     def words(self, text: str) -> list[str]:
         """`jieba.lcut(text, HMM=False)` with the same dictionary."""

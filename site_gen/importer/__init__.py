@@ -81,6 +81,8 @@ class Converted:
     candidates: tuple[str, ...] = ()
     warnings: list[Diagnostic] = field(default_factory=list)
     dropped: list[str] = field(default_factory=list)  # chrome lines left out of the body
+    slug: str | None = None  # the article's own slug or its title's (pool.convert_safely)
+    text: str | None = None  # the content file's text with that slug
 
 
 def seed_files(seeds_dir: Path) -> list[Path]:
@@ -347,12 +349,12 @@ def import_seeds(seeds_dir: Path, content_dir: Path, site_data_dir: Path | None 
             target = previous[0]
             slug = previous[1].slug or target.stem
         else:
-            base = article.slug or slugify(article.title)
+            base = converted.slug or article.slug or slugify(article.title)
             slug = unique_slug(base, taken, article.date, seed)
             target = content_dir / f"{slug}.md"
         taken.add(slug)
         article = replace(article, slug=slug)
-        text = format_article(article)
+        text = converted.text if converted.text is not None and slug == converted.slug else format_article(article)
         if target.exists():
             current = target.read_text(encoding="utf-8")
             if current == text:

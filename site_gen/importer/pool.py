@@ -1,24 +1,27 @@
 """Seed conversion, the pure per-seed step of import, in worker processes when there are many seeds.
 
-Input: jobs (seed name, path, sidecar keys). Output, in job order: a Converted article or the reason the
-seed cannot become one. Worker processes load the reference data (gazetteer, jieba) once each. A bug in
-a converter becomes that seed's reason, never the end of the run.
+Input: jobs (seed name, path, sidecar keys). Output, in job order: a Converted article (with the slug its
+title gives and its content file's text for that slug, made here so that the workers, not the parent, do
+it) or the reason the seed cannot become one. The reference data (gazetteer, dictionaries) is loaded once,
+before the workers are forked, which then share it; where processes are not forked, each worker loads it.
+A bug in a converter becomes that seed's reason, never the end of the run.
 """
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from site_gen.importer import Converted, SeedConverter
 
-# Below this many seeds, starting workers (each loads jieba's dictionary, ~2 s) costs more than it saves.
+# Below this many seeds, starting workers costs more than it saves.
 POOL_THRESHOLD = 200
 MAX_WORKERS = 2
 
@@ -35,8 +38,14 @@ class Job:
 def convert_safely(converter: SeedConverter, job: Job) -> Converted | str:
     from site_gen.importer import SeedError
 
+    from site_gen.content import format_article
+    from site_gen.importer.slugs import slugify
+
     try:
-        return converter.convert(job.path.read_bytes(), job.seed, job.sidecar)
+        converted = converter.convert(job.path.read_bytes(), job.seed, job.sidecar)
+        converted.slug = converted.article.slug or slugify(converted.article.title)
+        converted.text = format_article(replace(converted.article, slug=converted.slug))
+        return converted
     except SeedError as exc:
         return str(exc)
     except OSError as exc:
@@ -49,7 +58,9 @@ def new_converter(site_data_dir: Path | None) -> SeedConverter:
     """A converter with the reference data loaded (imported here: site_gen.importer imports this module)."""
     from site_gen.enrich import Enricher
     from site_gen.importer import SeedConverter
+    from site_gen.importer.slugs import slugify
 
+    slugify("开发区")  # loads the slug dictionaries now, so that forked workers share them too
     return SeedConverter(Enricher(site_data_dir), site_data_dir)
 
 
@@ -75,9 +86,18 @@ def convert_all(jobs: list[Job], site_data_dir: Path | None) -> Iterator[Convert
     if workers == 1:
         yield from _convert_here(jobs, site_data_dir)
         return
+    global _worker_converter
     done = 0
+    context = multiprocessing.get_context()
+    if context.get_start_method() == "fork":
+        # Loaded once here and inherited: two workers loading the dictionaries each would take a second
+        # of both cores at the start, while the parent waits.
+        _worker_converter = new_converter(site_data_dir)
+        start: dict[str, Any] = {}
+    else:
+        start = {"initializer": _start_worker, "initargs": (site_data_dir,)}
     try:
-        with ProcessPoolExecutor(max_workers=workers, initializer=_start_worker, initargs=(site_data_dir,)) as pool:
+        with ProcessPoolExecutor(max_workers=workers, mp_context=context, **start) as pool:
             for result in pool.map(_convert_in_worker, jobs, chunksize=8):
                 yield result
                 done += 1
@@ -85,6 +105,8 @@ def convert_all(jobs: list[Job], site_data_dir: Path | None) -> Iterator[Convert
         # A worker died (killed for memory, a crash in a C extension): the seeds it had not answered for
         # are converted here, one by one, so the run still accounts for every seed.
         yield from _convert_here(jobs[done:], site_data_dir)
+    finally:
+        _worker_converter = None
 
 
 def _convert_here(jobs: list[Job], site_data_dir: Path | None) -> Iterator[Converted | str]:

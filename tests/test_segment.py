@@ -1,0 +1,108 @@
+"""The segmenter (rjieba over jieba's dictionary) gives exactly the words and tags jieba gives.
+
+The reference is jieba itself, set up as the enrich stage used it before: `jieba.Tokenizer` with the user
+dictionary loaded, `jieba.posseg.POSTokenizer(...).cut(text, HMM=False)`; and for slugs
+`jieba.lcut(text, HMM=False)` after `add_word(word, freq=20000)` for each place and zone word.
+"""
+
+from __future__ import annotations
+
+import functools
+import importlib.util
+import sys
+from pathlib import Path
+
+import jieba
+import jieba.posseg
+import pytest
+
+from site_gen.enrich.segment import (JiebaSegmenter, Segmenter, _PACKAGE_USERDICT, new_segmenter, read_userdict,
+                                     segment)
+
+ROOT = Path(__file__).resolve().parent.parent
+# Cases where the Rust port's own rules differ from jieba's unless the segmenter corrects them: digits and
+# letters (jieba: one `eng` run), whitespace and \r\n, signs inside and outside Han runs, a word listed
+# twice in jieba's dictionary (B超), user words that re-list known ones with another tag (产业链 nz).
+EDGE_CASES = [
+    "2023年1-9月，太原高新区GDP增长6.5%，5G基站154个，B超设备3台。",
+    "产业链\r\n招商引资 以旧换新\t光伏+储能 C++ a_b A&B 1.5亿元 #话题# ５Ｇ 㐀 𠀀 γ射线 T-shirt",
+    "灵石经济技术开发区：筑强产业根基",
+    "",
+    "   ",
+]
+
+
+def _texts() -> list[str]:
+    texts = list(EDGE_CASES)
+    for folder in (ROOT / "seeds", ROOT / "tests" / "golden" / "seeds"):
+        texts += [p.read_text(encoding="utf-8", errors="replace") for p in sorted(folder.iterdir()) if p.is_file()]
+    spec = importlib.util.spec_from_file_location("bench_generate_for_segment", ROOT / "bench" / "generate.py")
+    assert spec and spec.loader
+    generate = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = generate
+    spec.loader.exec_module(generate)
+    for index in range(40):
+        article = generate.make_article(index)
+        texts.append(article.title + "\n" + "\n".join(generate._body_plain(article)))
+    return texts
+
+
+@functools.lru_cache(maxsize=None)
+def _jieba(entries: tuple[tuple[str, int | None, str | None], ...]) -> jieba.posseg.POSTokenizer:
+    jieba.setLogLevel(60)
+    base = jieba.Tokenizer()
+    for word, freq, tag in entries:
+        base.add_word(word, freq, tag)
+    return jieba.posseg.POSTokenizer(base)
+
+
+def _reference(entries: list, text: str) -> tuple[tuple[str, str], ...]:
+    return tuple((pair.word, pair.flag) for pair in _jieba(tuple(entries)).cut(text, HMM=False))
+
+
+def test_tags_are_jiebas_with_the_package_user_dictionary() -> None:
+    entries = read_userdict(_PACKAGE_USERDICT)
+    segmenter = new_segmenter(entries)
+    assert isinstance(segmenter, Segmenter)
+    texts = _texts()
+    assert len(texts) > 50
+    for text in texts:
+        assert segmenter.tokens(text) == _reference(entries, text), text[:80]
+        assert "".join(word for word, _ in segmenter.tokens(text)) == text
+    assert ("产业链", "nz") in segment("延链补链强产业链")  # a known word the user dictionary re-tags
+    assert ("5G", "eng") in segment("5G基站") and ("154", "eng") in segment("基站154个")
+
+
+def test_words_are_jieba_lcut_with_added_words() -> None:
+    from site_gen.importer import slugs
+
+    segmenter = slugs._prepare_dictionaries()
+    assert isinstance(segmenter, Segmenter)
+    reference = jieba.Tokenizer()
+    added = ["灵石", "经开区", "经济技术开发区", "长治", "阳泉", "开发区", "高新区", "示范区", "产业园"]
+    for word in added:
+        reference.add_word(word, freq=20_000)
+    mine = Segmenter([(word, 20_000, None) for word in added])
+    for text in _texts():
+        assert mine.words(text) == reference.lcut(text, HMM=False), text[:80]
+    assert slugs.slugify("灵石经济技术开发区：筑强产业根基") == "lingshi-jingjijishukaifaqu-zhu-qiang-chanye-genji"
+
+
+@pytest.mark.parametrize("line", ["数字经济 nz", "AI2 3000 nz", "零碳园区 0 nz", "5% 3000 m"])
+def test_entries_only_jieba_can_follow_go_through_jieba(tmp_path: Path, line: str) -> None:
+    """A missing frequency (jieba computes one from its own state), frequency 0, a word of ASCII letters and
+    digits only, a sign jieba reads outside its runs: jieba itself segments, so the result is still jieba's."""
+    userdict = tmp_path / "userdict.txt"
+    userdict.write_text(f"新质生产力 2000 nz\n{line}\n", encoding="utf-8")
+    entries = read_userdict(userdict)
+    segmenter = new_segmenter(entries)
+    assert isinstance(segmenter, JiebaSegmenter)
+    text = "发展数字经济和新质生产力，AI2平台落地零碳园区，增长5%。"
+    assert segmenter.tokens(text) == _reference(entries, text)
+
+
+def test_user_dictionary_is_read_as_jieba_reads_it(tmp_path: Path) -> None:
+    userdict = tmp_path / "userdict.txt"
+    userdict.write_bytes("\ufeff新质生产力 2000 nz\n\n  三个一批 2000  \n承诺制 nz\n标准地\n".encode("utf-8"))
+    assert read_userdict(userdict) == [("新质生产力", 2000, "nz"), ("三个一批", 2000, None), ("承诺制", None, "nz"),
+                                       ("标准地", None, None)]
