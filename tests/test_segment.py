@@ -106,3 +106,11 @@ def test_user_dictionary_is_read_as_jieba_reads_it(tmp_path: Path) -> None:
     userdict.write_bytes("\ufeff新质生产力 2000 nz\n\n  三个一批 2000  \n承诺制 nz\n标准地\n".encode("utf-8"))
     assert read_userdict(userdict) == [("新质生产力", 2000, "nz"), ("三个一批", 2000, None), ("承诺制", None, "nz"),
                                        ("标准地", None, None)]
+
+
+def test_idf_table_is_jiebas() -> None:
+    import jieba.analyse
+
+    from site_gen.enrich.tags import jieba_idf
+
+    assert jieba_idf() == jieba.analyse.TFIDF().idf_loader.get_idf()

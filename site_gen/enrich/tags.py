@@ -60,11 +60,8 @@ def jieba_idf() -> tuple[dict[str, float], float]:
 
     Read here: importing jieba.analyse loads its part-of-speech table and builds its IDF table twice
     (~1 s in every import worker), for one dictionary."""
-    text = (importlib.resources.files("jieba") / "analyse" / "idf.txt").read_text(encoding="utf-8")
-    idf = {}
-    for line in text.splitlines():
-        word, value = line.strip().split(" ")
-        idf[word] = float(value)
+    parts = (importlib.resources.files("jieba") / "analyse" / "idf.txt").read_text(encoding="utf-8").split()
+    idf = dict(zip(parts[0::2], map(float, parts[1::2])))  # one `word idf` a line, as jieba reads it
     return idf, sorted(idf.values())[len(idf) // 2]
 
 
@@ -73,14 +70,14 @@ def extract_tags(tokens: Tokens, title_length: int, leading: tuple[str, ...], vo
     """`leading` tags first (zone short names, places), then the best-scoring nouns not in `exclude`
     (surface forms of zones and regions, which the leading tags already stand for)."""
     tf: Counter[str] = Counter()
+    domain, stopwords = vocabulary.domain, vocabulary.stopwords
     offset = 0
     for word, flag in tokens:
-        weight = _TITLE_WEIGHT if offset < title_length else 1
+        start = offset
         offset += len(word)
-        if len(word) < 2 or word in vocabulary.stopwords or word in exclude:
-            continue
-        if word in vocabulary.domain or flag in _NOUN_POS:
-            tf[word] += weight
+        # Nouns and domain terms first: most words are neither, and this runs for every word of every article.
+        if (flag in _NOUN_POS or word in domain) and len(word) >= 2 and word not in stopwords and word not in exclude:
+            tf[word] += _TITLE_WEIGHT if start < title_length else 1
     scored = []
     for word, count in tf.items():
         idf = vocabulary.idf.get(word, vocabulary.median_idf)
