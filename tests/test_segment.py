@@ -76,7 +76,7 @@ def test_tags_are_jiebas_with_the_package_user_dictionary() -> None:
 def test_words_are_jieba_lcut_with_added_words() -> None:
     from site_gen.importer import slugs
 
-    segmenter = slugs._prepare_dictionaries()
+    segmenter = slugs.prepare_dictionaries()
     assert isinstance(segmenter, Segmenter)
     reference = jieba.Tokenizer()
     added = ["灵石", "经开区", "经济技术开发区", "长治", "阳泉", "开发区", "高新区", "示范区", "产业园"]

@@ -36,9 +36,8 @@ class Job:
 
 
 def convert_safely(converter: SeedConverter, job: Job) -> Converted | str:
-    from site_gen.importer import SeedError
-
     from site_gen.content import format_article
+    from site_gen.importer import SeedError
     from site_gen.importer.slugs import slugify
 
     try:
@@ -58,9 +57,9 @@ def new_converter(site_data_dir: Path | None) -> SeedConverter:
     """A converter with the reference data loaded (imported here: site_gen.importer imports this module)."""
     from site_gen.enrich import Enricher
     from site_gen.importer import SeedConverter
-    from site_gen.importer.slugs import slugify
+    from site_gen.importer.slugs import prepare_dictionaries
 
-    slugify("开发区")  # loads the slug dictionaries now, so that forked workers share them too
+    prepare_dictionaries()  # now, so that forked workers share them too
     return SeedConverter(Enricher(site_data_dir), site_data_dir)
 
 

@@ -26,7 +26,7 @@ ZONE_WORDS = ("经济技术开发区", "高新技术产业开发区", "经开区
 
 
 @functools.lru_cache(maxsize=1)
-def _prepare_dictionaries() -> Segmenter | JiebaSegmenter:
+def prepare_dictionaries() -> Segmenter | JiebaSegmenter:
     """Teach pypinyin the readings of place names it gets wrong (长治 is chang-, not zhang-), and give the
     segmenter (jieba's dictionary) the place names and zone words, so slugs split where a reader would."""
     phrases = yaml.safe_load((DATA / "pinyin_phrases.yml").read_text(encoding="utf-8")) or {}
@@ -50,7 +50,7 @@ def _word_pinyin(word: str) -> str:
 
 def slugify(text: str) -> str:
     """`灵石经济技术开发区：筑强产业根基` → `lingshi-jingji-jishu-kaifaqu-zhuqiang-chanye`."""
-    segmenter = _prepare_dictionaries()
+    segmenter = prepare_dictionaries()
     words: list[str] = []
     for word in segmenter.words(text):
         ascii_word = re.sub(r"[^a-z0-9]+", "", _word_pinyin(word.lower()).replace("ü", "v").lower())
