@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterator
 
-from site_gen.cache import BuildCache, OutputRecord, code_key, content_stamp, files_key, now_ns, same_content, settle
+from site_gen.cache import BuildCache, OutputRecord, SpareRecord, code_key, content_stamp, files_key, now_ns, same_content, settle
 from site_gen.config import SiteConfig
 from site_gen.content import read_articles
 from site_gen.diagnostics import Diagnostic, SiteGenError
@@ -28,7 +28,8 @@ from site_gen.enrich.gazetteer import data_file, load_gazetteer
 from site_gen.enrich.regions import load_region_table
 from site_gen.incremental import Fingerprints, Previous, render_site, search_key, workers_for
 from site_gen.model import build_model
-from site_gen.output import build_lock, check_paths, link_or_copy, link_tree, prepare_staging, swap_in
+from site_gen.output import (build_lock, check_paths, link_or_copy, link_tree, prepare_staging, prune, seed_spare,
+                             spare_dir, swap_in)
 from site_gen.pages import markdown_to_html, plan_pages
 from site_gen.progress import NoProgress, ProgressHook
 from site_gen.render import PageRenderer, make_environment, resolve_theme
@@ -37,6 +38,7 @@ from site_gen.search import index_site
 if TYPE_CHECKING:  # the importer (and jieba behind it) is only loaded when a build imports
     from site_gen.importer import ImportReport
 
+PLAN_MEMO = "plan.pickle"  # pages.PlanMemo of the last build: related lists and mention sentences
 SEARCH_FILES = ("pagefind", "search/query.json")  # what index_site writes into the site
 
 
@@ -102,6 +104,16 @@ def _previous_output(record: OutputRecord | None, out_dir: Path) -> OutputRecord
         return None
 
 
+def _spare(record: OutputRecord | None, out_dir: Path) -> SpareRecord | None:
+    """The record of the spare folder (an earlier site, output.spare_dir), if the folder is still that site."""
+    if record is None or record.spare is None:
+        return None
+    try:
+        return record.spare if os.stat(spare_dir(out_dir)).st_ino == record.spare.inode else None
+    except OSError:
+        return None
+
+
 def build(options: BuildOptions) -> BuildReport:
     """Run every stage; a second build into the same output folder waits for the first (one staging folder)."""
     with build_lock(options.out_dir):
@@ -144,18 +156,22 @@ def _build(options: BuildOptions) -> BuildReport:
         slugs_known = len(slug_memo)
         model = build_model(published, load_gazetteer(data_dir), load_region_table(data_file("counties.yml", data_dir)),
                             slug_memo=slug_memo)
-        pages = plan_pages(model, config)
+        global_key = inputs or repr(config)  # code, config, templates: what every page's bytes depend on
+        fingerprints = Fingerprints(global_key, model.articles)
+        pages, plan_memo = plan_pages(model, config, cache.load(PLAN_MEMO) if cache else None, fingerprints.digest)
     with report.stage("write"):
-        stage, static_paths, static_bytes = prepare_staging(theme.static_dirs, options.out_dir)
+        spare = _spare(record, options.out_dir)
+        stage, static_paths, static_bytes = prepare_staging(theme.static_dirs, options.out_dir, recycle=spare is not None,
+                                                            leave_out=SEARCH_FILES)
         check_paths([page.path for page in pages], static_paths)
     with report.stage("render", total=len(pages)):
         env = make_environment(theme, config)
         renderer = PageRenderer(env, config, cache.html_of if cache else markdown_to_html)
-        global_key = inputs or repr(config)  # code, config, templates: what every page's bytes depend on
-        fingerprints = Fingerprints(global_key, model.articles)
-        previous = Previous(options.out_dir, record.pages) if record else None
+        previous = Previous(options.out_dir, record.pages, spare.pages if spare else {}) if record else None
         outcome = render_site(pages, renderer, fingerprints, stage, previous, workers_for(len(pages), options.jobs),
                               options.progress.update)
+        if spare:  # the recycled site's files this build does not make
+            prune(stage, [p for p in (*spare.pages, *spare.static) if p not in outcome.pages and p not in static_paths])
         report.pages = len(pages)
         report.rendered = outcome.rendered
         report.bytes_written = static_bytes + outcome.bytes
@@ -172,14 +188,20 @@ def _build(options: BuildOptions) -> BuildReport:
                 index_site(stage, model, previous if record and previous.is_dir() else None)
                 report.search_indexed = True
     with report.stage("publish"):
-        swap_in(stage, options.out_dir)
+        swap_in(stage, options.out_dir, keep_previous=cache is not None)
+        if cache and record is None:  # no record of the site replaced: the next build recycles a copy of this one
+            seed_spare(options.out_dir, SEARCH_FILES)
     if cache:
+        kept = record or OutputRecord(inputs, {}, 0, outcome.pages, static=tuple(static_paths))
         cache.save(cache.output_name(options.out_dir), OutputRecord(
             inputs=inputs, content=settle(stamp, started), inode=os.stat(options.out_dir).st_ino,  # type: ignore[arg-type]
             pages=outcome.pages, search=indexed_key,
-            counts=(report.articles, report.drafts_skipped, report.pages, report.bytes_written)))
+            counts=(report.articles, report.drafts_skipped, report.pages, report.bytes_written),
+            static=tuple(static_paths),
+            spare=SpareRecord(os.stat(spare_dir(options.out_dir)).st_ino, kept.pages, kept.static)))
         if memo is not None:
             cache.save(cache.articles_name(options.content_dir), settle(memo, started))
+        cache.save(PLAN_MEMO, plan_memo)
         if len(slug_memo) != slugs_known:
             cache.save("slugs.pickle", dict(slug_memo))
     return report

@@ -107,6 +107,17 @@ class OutputRecord:
     pages: dict[str, tuple[bytes, int]] = field(default_factory=dict)  # output path → (fingerprint, size)
     search: str | None = None  # search-input key of the index in pagefind/, None when there is none
     counts: tuple[int, int, int, int] = (0, 0, 0, 0)  # articles, drafts left out, files, bytes
+    static: tuple[str, ...] = ()  # the theme's static files copied into the site
+    spare: "SpareRecord | None" = None  # the site this one replaced, kept for the next build to recycle
+
+
+@dataclass(frozen=True)
+class SpareRecord:
+    """What the spare folder (output.spare_dir) holds: an earlier site, by page fingerprints and static files."""
+
+    inode: int
+    pages: dict[str, tuple[bytes, int]]
+    static: tuple[str, ...]
 
 
 def _name_for(kind: str, folder: Path) -> str:

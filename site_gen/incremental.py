@@ -19,15 +19,16 @@ import hashlib
 import io
 import os
 import pickle
+import sys
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from multiprocessing import get_context
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
 from site_gen.article import Article
-from site_gen.output import link_or_copy, safe_target
-from site_gen.pages import Page
+from site_gen.output import link_or_copy, remove_file, safe_target
+from site_gen.pages import Page, Shared
 from site_gen.render import PageRenderer
 
 # Below this many pages a process pool costs more than it saves.
@@ -36,6 +37,10 @@ CHUNK = 250  # pages per task: small enough to balance two workers, large enough
 
 
 def _article_ref(digest: bytes) -> bytes:  # what an Article pickles as inside a fingerprint
+    return digest
+
+
+def _shared_ref(digest: bytes) -> bytes:  # what a pages.Shared value pickles as inside a fingerprint
     return digest
 
 
@@ -48,7 +53,25 @@ class Fingerprints:
         self._articles: list[Article] = []  # keeps the ids in `digests` alive and unique
         for article in articles:
             self.digest(article)
-        self.table = {Article: self._reduce_article}
+        self.table = {Article: self._reduce_article, Shared: self._reduce_shared}
+        self._shared: dict[int, bytes] = {}
+        self._kept: list[Shared] = []  # keeps the ids in `_shared` alive and unique
+
+    def _reduce_shared(self, value: Shared) -> tuple[Callable[[bytes], bytes], tuple[bytes]]:
+        # A value shown by many pages is serialised once, its digest standing in for it on every page.
+        found = self._shared.get(id(value))
+        if found is None:
+            found = self._shared[id(value)] = self._hash(dict(value))
+            self._kept.append(value)
+        return _shared_ref, (found,)
+
+    def _hash(self, value: Any) -> bytes:
+        buffer = io.BytesIO()
+        pickler = pickle.Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL)
+        pickler.dispatch_table = self.table  # type: ignore[assignment]
+        pickler.fast = True  # no memo: equal values serialise equally, whatever object identity they share
+        pickler.dump(value)
+        return hashlib.blake2b(self.key + buffer.getvalue(), digest_size=16).digest()
 
     def digest(self, article: Article) -> bytes:
         found = self.digests.get(id(article))
@@ -65,12 +88,7 @@ class Fingerprints:
         return _article_ref, (self.digest(article),)
 
     def __call__(self, page: Page) -> bytes:
-        buffer = io.BytesIO()
-        pickler = pickle.Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL)
-        pickler.dispatch_table = self.table  # type: ignore[assignment]
-        pickler.fast = True  # no memo: equal values serialise equally, whatever object identity they share
-        pickler.dump((page.path, page.template, page.url, page.markdown, page.context))
-        return hashlib.blake2b(self.key + buffer.getvalue(), digest_size=16).digest()
+        return self._hash((page.path, page.template, page.url, page.markdown, page.context))
 
 
 @dataclass(frozen=True)
@@ -79,6 +97,9 @@ class Previous:
 
     folder: Path
     pages: dict[str, tuple[bytes, int]]
+    # What the staging folder already holds when it is a recycled earlier site (output.prepare_staging):
+    # path → (fingerprint, size). Such a file is kept where it is when its fingerprint still holds.
+    staged: dict[str, tuple[bytes, int]] = field(default_factory=dict)
 
 
 @dataclass
@@ -106,27 +127,38 @@ def _run(start: int, stop: int) -> list[tuple[str, bytes, int, bool]]:
     assert job is not None
     made: set[Path] = set()
     results = []
+    staged = job.previous.staged if job.previous else {}
     for page in job.pages[start:stop]:
         fingerprint = job.fingerprints(page)
         target = safe_target(job.stage, page.path)
+        here = staged.get(page.path)
+        if here is not None:
+            if here[0] == fingerprint and _size(target) == here[1]:
+                results.append((page.path, fingerprint, here[1], True))  # already in place
+                continue
+            remove_file(target)  # may be a hard link into public/: replace it, never write through it
         if target.parent not in made:
             target.parent.mkdir(parents=True, exist_ok=True)
             made.add(target.parent)
         known = job.previous.pages.get(page.path) if job.previous else None
         if known is not None and known[0] == fingerprint and job.previous is not None:
             source = safe_target(job.previous.folder, page.path)
-            try:
-                if source.stat().st_size == known[1]:
-                    link_or_copy(source, target)
-                    results.append((page.path, fingerprint, known[1], True))
-                    continue
-            except OSError:
-                pass  # gone or changed by hand: render it again
+            if _size(source) == known[1]:  # else gone or changed by hand: render it again
+                link_or_copy(source, target)
+                results.append((page.path, fingerprint, known[1], True))
+                continue
         data = job.renderer.render(page)
         with open(target, "wb") as f:
             f.write(data)
         results.append((page.path, fingerprint, len(data), False))
     return results
+
+
+def _size(path: Path) -> int | None:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return None
 
 
 def workers_for(pages: int, jobs: int | None) -> int:
@@ -162,13 +194,28 @@ def render_site(pages: list[Page], renderer: PageRenderer, fingerprints: Fingerp
         else:
             # fork: the workers share the planned pages copy-on-write; only index ranges and small
             # results cross between processes.
-            with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("fork")) as pool:
+            with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("fork"), initializer=_die_with_parent,
+                                     initargs=(os.getpid(),)) as pool:
                 futures = [pool.submit(_run, start, stop) for start, stop in ranges]
                 for (_start, stop), future in zip(ranges, futures):
                     collect(future.result(), stop)
     finally:
         _JOB = None
     return outcome
+
+
+def _die_with_parent(parent: int) -> None:
+    """Make a worker end when the build process does (Linux): a build killed with SIGKILL would otherwise
+    leave its idle workers waiting forever, holding the build lock they inherited, and the next build
+    would wait for them."""
+    if sys.platform == "linux":
+        import ctypes
+        import signal
+
+        pr_set_pdeathsig = 1
+        ctypes.CDLL(None, use_errno=True).prctl(pr_set_pdeathsig, signal.SIGKILL)
+    if os.getppid() != parent:  # the parent died before the line above took effect
+        os._exit(1)
 
 
 def _can_fork() -> bool:

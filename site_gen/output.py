@@ -2,6 +2,12 @@
 
 Input: (path, bytes) pairs, static asset folders, the output folder. Output: the staging folder, then
 `public/` replaced in two renames. A failed or killed build leaves the previous `public/` complete.
+
+The site replaced by a swap is kept as `.public.spare` (double buffering): the next build renames it to
+be its staging folder and changes only the files that differ, instead of making a new tree of tens of
+thousands of folders (creating them costs more than all the rest of a one-article rebuild). Files in the
+spare may be hard links shared with `public/`: they are only ever replaced (unlink, then write or link),
+never written through.
 """
 
 from __future__ import annotations
@@ -50,14 +56,34 @@ def safe_target(root: Path, relative: str) -> Path:
     return root.joinpath(*pure.parts)
 
 
-def prepare_staging(static_dirs: list[Path], out_dir: Path) -> tuple[Path, dict[str, str], int]:
-    """A fresh staging folder holding the theme's static assets; returns it, the static paths written
-    (relative path → source file) and their bytes. Pages are then written into it one by one."""
+def spare_dir(out_dir: Path) -> Path:
+    return out_dir.with_name(f".{out_dir.name}.spare")
+
+
+def prepare_staging(static_dirs: list[Path], out_dir: Path, recycle: bool = False,
+                    leave_out: tuple[str, ...] = ()) -> tuple[Path, dict[str, str], int]:
+    """The staging folder holding the theme's static assets; returns it, the static paths written
+    (relative path → source file) and their bytes. Pages are then written into it one by one.
+
+    With `recycle`, the spare (an earlier site, see the module docstring) becomes the staging folder, less
+    the `leave_out` paths (the search stage's outputs, which it makes anew); else the folder is new."""
     recover(out_dir)
     stage = staging_dir(out_dir)
-    if stage.exists():
-        shutil.rmtree(stage)
-    stage.mkdir(parents=True)
+    if stage.exists():  # left by a failed or killed build: in an unknown state
+        _discard(stage, out_dir)
+    spare = spare_dir(out_dir)
+    if recycle and spare.is_dir():
+        os.replace(spare, stage)  # from here on a kill leaves a staging folder, never a trusted spare
+        for relative in leave_out:
+            target = safe_target(stage, relative)
+            if target.is_dir():
+                _discard(target, out_dir)
+            elif target.exists():
+                target.unlink()
+    else:
+        if spare.exists():
+            _discard(spare, out_dir)
+        stage.mkdir(parents=True)
     seen: dict[str, str] = {}
     total = 0
     for static in static_dirs:
@@ -66,10 +92,53 @@ def prepare_staging(static_dirs: list[Path], out_dir: Path) -> tuple[Path, dict[
                 relative = "static/" + path.relative_to(static).as_posix()
                 target = safe_target(stage, relative)
                 target.parent.mkdir(parents=True, exist_ok=True)
+                remove_file(target)
                 shutil.copyfile(path, target)
                 total += path.stat().st_size
                 seen[relative] = str(path)
     return stage, seen, total
+
+
+def remove_file(path: Path) -> None:
+    """Unlink `path` if it is there: a recycled file may be a hard link into `public/`, never written through."""
+    try:
+        os.unlink(path)
+    except FileNotFoundError:
+        pass
+
+
+def prune(stage: Path, stale: list[str]) -> None:
+    """Delete files a recycled staging folder holds but this build does not make, and folders left empty."""
+    for relative in sorted(stale):
+        target = safe_target(stage, relative)
+        remove_file(target)
+        folder = target.parent
+        while folder != stage:
+            try:
+                os.rmdir(folder)
+            except OSError:  # not empty (or gone): its parents are not empty either
+                break
+            folder = folder.parent
+
+
+def seed_spare(out_dir: Path, leave_out: tuple[str, ...] = ()) -> None:
+    """Make the spare a hard-linked copy of `out_dir` (less `leave_out`), replacing any, so even the first
+    rebuild after a cold build recycles a tree instead of creating one."""
+    spare = spare_dir(out_dir)
+    if spare.exists():
+        _discard(spare, out_dir)
+    building = spare.with_name(f"{spare.name}.new")
+    if building.exists():
+        shutil.rmtree(building)
+    skipped = {Path(out_dir, p) for p in leave_out}
+    for root, dirs, names in os.walk(out_dir):
+        dirs[:] = [d for d in dirs if Path(root, d) not in skipped]
+        relative = os.path.relpath(root, out_dir)
+        os.mkdir(building if relative == "." else os.path.join(building, relative))
+        for name in names:
+            if Path(root, name) not in skipped:
+                link_or_copy(Path(root, name), Path(building, relative, name))
+    os.replace(building, spare)  # complete, or not there at all
 
 
 def check_paths(paths: list[str], seen: dict[str, str]) -> None:
@@ -119,23 +188,30 @@ def recover(out_dir: Path) -> None:
         os.replace(old, out_dir)
 
 
-def swap_in(stage: Path, out_dir: Path) -> None:
+def swap_in(stage: Path, out_dir: Path, keep_previous: bool = False) -> None:
     """Replace out_dir with stage in one atomic exchange where the OS allows it, else two renames.
 
-    The previous site is renamed aside and deleted by a detached process: deleting tens of thousands of
-    files can take longer than an incremental build, and nobody waits for it.
+    The previous site becomes the spare with `keep_previous`; else it is renamed aside and deleted by a
+    detached process: deleting tens of thousands of files can take longer than an incremental build, and
+    nobody waits for it.
     """
     old = out_dir.with_name(f".{out_dir.name}.old")
     if old.exists():
         shutil.rmtree(old)
+    spare = spare_dir(out_dir)
+    if spare.exists():
+        _discard(spare, out_dir)
     if out_dir.exists() and _exchange(stage, out_dir):
-        _discard(stage, out_dir)  # now holds the previous site
-        return
-    if out_dir.exists():
-        os.replace(out_dir, old)
-    os.replace(stage, out_dir)
+        old = stage  # now holds the previous site
+    else:
+        if out_dir.exists():
+            os.replace(out_dir, old)
+        os.replace(stage, out_dir)
     if old.exists():
-        _discard(old, out_dir)
+        if keep_previous:
+            os.replace(old, spare)
+        else:
+            _discard(old, out_dir)
 
 
 _DELETERS: list[subprocess.Popen[bytes]] = []  # held so a running deleter is not garbage-collected (and warned about)

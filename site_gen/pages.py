@@ -14,7 +14,7 @@ from operator import itemgetter
 from bisect import bisect_right
 import re
 from dataclasses import dataclass, field
-from typing import Any, Iterator
+from typing import Any, Callable, Iterator
 
 import markdown
 import nh3
@@ -47,6 +47,13 @@ ALLOWED_TAGS = {
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "img": {"src", "alt", "title"}, "th": {"align"}, "td": {"align"}}
 UNDATED_URL = "archive/undated/"
 ARCHIVE_URL = "archive/"
+
+
+class Shared(dict):  # type: ignore[type-arg]
+    """A context value many pages show (an article card, a term link): made once per build, read-only in
+    templates, and fingerprinted once (incremental.Fingerprints) instead of once per page that shows it."""
+
+    __slots__ = ()
 
 
 @dataclass(frozen=True)
@@ -82,7 +89,13 @@ def markdown_to_html(body: str) -> str:
                      url_schemes={"http", "https", "mailto"}, link_rel="noopener noreferrer")
 
 
+# The characters _plain acts on: a block without any of them is its own plain text (most paragraphs).
+_MARKUP_CHARS = re.compile(r"[<\[#*_>|`]")
+
+
 def _plain(text: str) -> str:
+    if _MARKUP_CHARS.search(text) is None:
+        return text.strip()
     text = re.sub(r"<[^>]*>", "", text)  # raw HTML in a body is dropped on the page, so also in excerpts
     text = re.sub(r"!\[[^\]]*\]\([^)]*\)", "", text)
     text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", text)
@@ -176,11 +189,43 @@ def crumbs(*items: tuple[str, str | None]) -> list[dict[str, str | None]]:
     return [{"label": label, "url": url} for label, url in items]
 
 
+@dataclass(frozen=True)
+class PlanMemo:
+    """What planning keeps between builds (in the build cache), so an edit recomputes only what it touched.
+
+    Related-article lists are a function of an article's zones and tags, of the windows of neighbours in
+    those terms' key lists, and of the candidates' relative order: one is reused when none of its terms
+    changed (same key list, no member with a new date, zones or tags) and the article itself did not.
+    Mention sentences are a function of the article (by digest) and the zone's names.
+    """
+
+    signatures: dict[str, tuple[Any, ...]]  # article key → what its place in related lists depends on
+    terms: dict[tuple[str, str], tuple[str, ...]]  # (zones|tags, term) → article keys, newest first
+    related: dict[str, list[str]]  # article key → related article keys
+    mentions: dict[tuple[bytes, tuple[str, ...]], str | None]  # (article digest, zone forms) → sentence
+
+
+RELATED_TAXONOMIES = ("zones", "tags")
+
+
+def _signature(article: Article) -> tuple[Any, ...]:
+    return (article.date, article.sort_date, article.zones, article.tags)
+
+
 class Planner:
-    def __init__(self, model: SiteModel, config: SiteConfig):
+    def __init__(self, model: SiteModel, config: SiteConfig, previous: PlanMemo | None = None,
+                 digest: Callable[[Article], bytes] | None = None):
+        """`previous`: the last build's PlanMemo; `digest`: an article's content digest (keys mention sentences)."""
         self.model = model
         self.config = config
-        self._cards: dict[str, dict[str, Any]] = {}
+        self.digest = digest
+        self.memo = PlanMemo({a.key: _signature(a) for a in model.articles},
+                             {(name, term): keys for name in RELATED_TAXONOMIES
+                              for term, keys in model.taxonomies[name].terms.items()}, {}, {})
+        self._previous = previous
+        self._dirty = self._dirty_terms(previous) if previous is not None else set()
+        self._cards: dict[str, Shared] = {}
+        self._links: dict[tuple[str, str], Shared | None] = {}
         self._positions: dict[tuple[str, str], dict[str, int]] = {}
         self._order = {a.key: i for i, a in enumerate(model.articles)}  # newest first
         self._blocks: dict[str, list[str]] = {}  # article key → plain body blocks (zone pages' mentions)
@@ -193,21 +238,35 @@ class Planner:
             blocks = self._blocks[article.key] = plain_blocks(article)
         return blocks
 
-    def card(self, key: str) -> dict[str, Any]:
+    def mention(self, article: Article, forms: tuple[str, ...]) -> str | None:
+        """mention_sentence, remembered by article digest across builds (when a digest is given)."""
+        if self.digest is None:
+            return mention_sentence(article, forms, blocks=self.plain_blocks(article))
+        key = (self.digest(article), forms)
+        previous = self._previous.mentions if self._previous is not None else {}
+        found = previous.get(key, False)
+        if found is False:
+            found = mention_sentence(article, forms, blocks=self.plain_blocks(article))
+        self.memo.mentions[key] = found  # type: ignore[assignment]
+        return found  # type: ignore[return-value]
+
+    def card(self, key: str) -> Shared:
         """What a list shows of an article; made once and shared by every list (read-only in templates)."""
         card = self._cards.get(key)
         if card is None:
             article = self.model.by_key[key]
-            card = {"article": article, "url": self.model.article_url(article), "date_note": date_note(article),
-                    "excerpt": excerpt(article, 90), "mention": None}
+            card = Shared(article=article, url=self.model.article_url(article), date_note=date_note(article),
+                          excerpt=excerpt(article, 90), mention=None)
             self._cards[key] = card
         return card
 
     def link(self, taxonomy: str, term: str) -> dict[str, Any] | None:
-        tax = self.model.taxonomies[taxonomy]
-        if term not in tax.slugs:
-            return None
-        return {"name": term, "url": tax.url(term), "count": len(tax.terms[term])}
+        found = self._links.get((taxonomy, term), False)
+        if found is False:
+            tax = self.model.taxonomies[taxonomy]
+            found = self._links[(taxonomy, term)] = Shared(name=term, url=tax.url(term), count=len(tax.terms[term])) \
+                if term in tax.slugs else None
+        return found  # type: ignore[return-value]
 
     def links(self, taxonomy: str, terms: Any) -> list[dict[str, Any]]:
         return [link for t in terms if (link := self.link(taxonomy, t)) is not None]
@@ -281,8 +340,33 @@ class Planner:
         at = positions[key]
         return keys[max(0, at - RELATED_WINDOW): at + RELATED_WINDOW + 1]
 
+    def _dirty_terms(self, previous: PlanMemo) -> set[tuple[str, str]]:
+        """Terms whose related-article windows may differ from the last build's."""
+        moved = {key for key, signature in self.memo.signatures.items() if previous.signatures.get(key) != signature}
+        dirty = {term for term, keys in self.memo.terms.items() if previous.terms.get(term) != keys}
+        for key in moved:
+            article = self.model.by_key[key]
+            dirty.update(("zones", z) for z in article.zones)
+            dirty.update(("tags", t) for t in article.tags)
+        return dirty
+
     def related(self, article: Article) -> list[str]:
         """Articles sharing zones (weight 3) and tags (weight 1), best first, then newest."""
+        found = self.memo.related.get(article.key)
+        if found is None:
+            found = self.memo.related[article.key] = self._reused_related(article) or self.rank_related(article)
+        return found
+
+    def _reused_related(self, article: Article) -> list[str] | None:
+        previous = self._previous
+        if previous is None or previous.signatures.get(article.key) != self.memo.signatures[article.key]:
+            return None
+        if any(("zones", z) in self._dirty for z in article.zones) or any(("tags", t) in self._dirty for t in article.tags):
+            return None
+        return previous.related.get(article.key)
+
+    def rank_related(self, article: Article) -> list[str]:
+        """related(), computed: count the shared zones and tags of the neighbours in each term."""
         scores: Counter[str] = Counter()
         for term in article.zones:
             neighbours = self._neighbours("zones", term, article.key)
@@ -342,8 +426,7 @@ class Planner:
                                              for t, c in top_tags(self.model, keys, exclude=set(forms))],
                                    feed_url=f"{base}feed.xml")
             for page in listing:
-                page.context["cards"] = [{**card, "mention": mention_sentence(card["article"], forms,
-                                                                              blocks=self.plain_blocks(card["article"]))}
+                page.context["cards"] = [{**card, "mention": self.mention(card["article"], forms)}
                                          for card in page.context["cards"]]
             pages.extend(listing)
             pages.append(self.feed(f"{base}feed.xml", f"{name} — {self.config.title}", base, keys))
@@ -514,5 +597,8 @@ class Planner:
         return pages
 
 
-def plan_pages(model: SiteModel, config: SiteConfig) -> list[Page]:
-    return Planner(model, config).plan()
+def plan_pages(model: SiteModel, config: SiteConfig, previous: PlanMemo | None = None,
+               digest: Callable[[Article], bytes] | None = None) -> tuple[list[Page], PlanMemo]:
+    """Every page of the site, and what the next build's planning can reuse (see PlanMemo)."""
+    planner = Planner(model, config, previous, digest)
+    return planner.plan(), planner.memo
