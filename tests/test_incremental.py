@@ -152,3 +152,84 @@ def test_an_edit_reindexes_only_its_search_shard(site: Path, monkeypatch: pytest
     # ... and the whole site, search bundle included, is what a cold build makes.
     build_site(site, "cold", cache=False, search=True)
     assert full_tree(site / "public") == full_tree(site / "cold")
+
+
+def set_field(path: Path, field: str, value: str) -> None:
+    """Replace a one-line front matter field (`field: ...`) of a content file."""
+    lines = path.read_text(encoding="utf-8").split("\n")
+    at = next(i for i, line in enumerate(lines) if line.startswith(f"{field}:"))
+    lines[at] = f"{field}: {value}"
+    path.write_text("\n".join(lines), encoding="utf-8")
+
+
+def set_list(path: Path, field: str, values: list[str]) -> None:
+    """Replace a block list field (`field:` then `- item` lines) of a content file."""
+    lines = path.read_text(encoding="utf-8").split("\n")
+    at = next(i for i, line in enumerate(lines) if line == f"{field}:")
+    end = at + 1
+    while end < len(lines) and lines[end].startswith("- "):
+        end += 1
+    lines[at + 1:end] = [f"- {v}" for v in values]
+    path.write_text("\n".join(lines), encoding="utf-8")
+
+
+def test_a_chain_of_edits_recycles_the_previous_site_and_always_gives_the_cold_build(
+        site: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each rebuild works in the site the previous one replaced (the spare): after body, zone, date, title and
+    tag edits, a deletion and a new article, public/ is what a cold build makes, and the replaced site, whose
+    files are hard links shared with the published one, was never written through."""
+    from site_gen import pages
+
+    ranked: list[str] = []
+    rank_related = pages.Planner.rank_related
+    monkeypatch.setattr(pages.Planner, "rank_related", lambda self, a: ranked.append(a.key) or rank_related(self, a))
+    build_site(site, "public")
+    spare = site / ".public.spare"
+    assert spare.is_dir() and tree(spare) == tree(site / "public")  # seeded: the first rebuild recycles it
+    files = sorted((site / "content").glob("*.md"))
+    zones = sorted({line[2:] for f in files for line in f.read_text(encoding="utf-8").split("zones:\n", 1)[1]
+                    .split("\n") if line.startswith("- ")})
+
+    def edit_and_check(edit) -> list[str]:  # type: ignore[no-untyped-def]
+        """Edit, rebuild, compare with a cold build; returns the articles whose related list was recomputed."""
+        published = tree(site / "public")
+        inode = os.stat(spare).st_ino
+        ranked.clear()
+        edit()
+        report = build_site(site, "public")
+        recomputed = list(ranked)
+        assert not report.up_to_date
+        assert os.stat(site / "public").st_ino == inode  # the spare became the site
+        assert tree(spare) == published  # the replaced site, intact: nothing was written through a link
+        cold_equals(site)
+        return recomputed
+
+    body = files[20]
+    # A body edit moves no article in any zone or tag: every related list is reused.
+    assert edit_and_check(lambda: body.write_text(body.read_text(encoding="utf-8") + "\n正文的补充。\n",
+                                                  encoding="utf-8")) == []
+    assert 0 < len(edit_and_check(lambda: set_list(files[21], "zones", [zones[0]]))) < N
+    edit_and_check(lambda: set_field(files[22], "date", "'2015-01-02'"))  # moves it between archive pages
+    edit_and_check(lambda: set_field(files[23], "title", "改过标题的报道"))
+    edit_and_check(lambda: set_list(files[24], "tags", ["全新标签", "改革"]))
+
+    def delete_and_add() -> None:
+        added = site / "content" / "brand-new.md"
+        added.write_text(files[26].read_text(encoding="utf-8").replace("slug: ", "slug: brand-new-", 1)
+                         .replace("seed: ", "seed: new/", 1), encoding="utf-8")
+        files[25].unlink()
+
+    edit_and_check(delete_and_add)
+    assert not (site / "public" / "articles" / files[25].stem).exists()
+
+
+def test_a_damaged_spare_is_not_recycled(site: Path) -> None:
+    build_site(site, "public")
+    import shutil
+
+    shutil.rmtree(site / ".public.spare")
+    (site / ".public.spare").mkdir()  # another folder in its place: not the site the record describes
+    path = middle_article(site)
+    path.write_text(path.read_text(encoding="utf-8") + "\n又一段。\n", encoding="utf-8")
+    build_site(site, "public")
+    cold_equals(site)
