@@ -1,9 +1,10 @@
 """Search recall and cost over a generated archive, for each way of indexing Chinese.
 
 For N generated articles (bench/gen_search_site.py) and each variant:
-  sharded   one word per Han character, query searched as a phrase, indexed in shards of
-            --shard-size articles, two Pagefind runs at a time, merged in the page (what site_gen ships)
-  chars     the same in one Pagefind run over all articles
+  sharded   what site_gen ships: at each Han character a word for it and the next (as letters and
+            digits), query searched as a phrase of such words, indexed in shards of --shard-size
+            articles, two Pagefind runs at a time, index re-cut into small chunks, merged in the page
+  chars     one word per Han character, query searched as a phrase, in one Pagefind run
   bigrams   the 2 characters starting at each position as a word, query a phrase of such words
   trigrams  the same with 3 characters (shorter queries: Pagefind's prefix search)
   extended  the article text as it is; Pagefind extended segments it, the browser segments the query
@@ -43,18 +44,18 @@ from site_gen.enrich.gazetteer import data_file, load_gazetteer  # noqa: E402
 from site_gen.enrich.regions import load_region_table  # noqa: E402
 from site_gen.model import build_model  # noqa: E402
 from site_gen.search import INDEX_LANG, SHARD_SIZE, index_bundle, index_documents, pagefind_command, write_documents  # noqa: E402
-from site_gen.search_text import HAN, fold, query_json, tokenize  # noqa: E402
+from site_gen.search_text import HAN, code_tokens, fold, query_json, tokenize  # noqa: E402
 
 CHROMIUM = "/usr/bin/chromium"
 HAN_RUN = re.compile(f"[{HAN}]+")
 
 
-VARIANTS = {  # name → (text for the index, gram the page prepares queries with, index language)
-    "sharded": (functools.partial(tokenize, gram=1), 1, INDEX_LANG),
-    "chars": (functools.partial(tokenize, gram=1), 1, INDEX_LANG),
-    "bigrams": (functools.partial(tokenize, gram=2), 2, INDEX_LANG),
-    "trigrams": (functools.partial(tokenize, gram=3), 3, INDEX_LANG),
-    "extended": (lambda text: text, 0, "zh-CN"),
+VARIANTS = {  # name → (text for the index, gram the page prepares queries with, index language, scheme)
+    "sharded": (code_tokens, 1, INDEX_LANG, "codes"),
+    "chars": (functools.partial(tokenize, gram=1), 1, INDEX_LANG, "chars"),
+    "bigrams": (functools.partial(tokenize, gram=2), 2, INDEX_LANG, "chars"),
+    "trigrams": (functools.partial(tokenize, gram=3), 3, INDEX_LANG, "chars"),
+    "extended": (lambda text: text, 0, "zh-CN", "chars"),
 }
 
 # The bench page: the shipped search.js for `chars`; the other variants' query handling inline here.
@@ -171,6 +172,8 @@ def pick_queries(texts: dict[str, str], articles: list, rng: random.Random) -> l
     simplified = [q for k, q in queries if k in ("zone", "place", "policy")]
     queries += [("traditional", s2t.convert(q)) for q in rng.sample(simplified, 8) if s2t.convert(q) != q]
     queries += [("traditional", "開發區"), ("traditional", "靈石"), ("traditional", "太忻一體化經濟區")]
+    # Single characters last (the random picks above stay as they were): common, mid and rare ones.
+    queries += [("1-char", c) for c in ("区", "晋", "灵", "榄") if occurs(c)]
     return queries
 
 
@@ -205,7 +208,7 @@ def main() -> None:
         out = args.work / f"{variant}-{args.articles}"
         shutil.rmtree(out, ignore_errors=True)
         documents, served = out / "documents", out / "site"
-        text, gram, lang = VARIANTS[variant]
+        text, gram, lang, scheme = VARIANTS[variant]
         merged: list[str] = []
         if variant == "sharded":
             seconds, rss, merged = sharded_run(docs, served / "pagefind", args.shard_size)
@@ -223,7 +226,7 @@ def main() -> None:
             shutil.rmtree(documents)
         if args.no_browser:
             continue
-        (served / "query.json").write_text(query_json(gram, shards=merged), encoding="utf-8")
+        (served / "query.json").write_text(query_json(gram, shards=merged, scheme=scheme), encoding="utf-8")
         shutil.copy(REPO / "themes/default/static/search.js", served / "search.js")
         (served / "bench.html").write_text(BENCH_HTML, encoding="utf-8")
         (served / "bench.js").write_text(BENCH_JS, encoding="utf-8")

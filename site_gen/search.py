@@ -41,7 +41,8 @@ from site_gen.diagnostics import Diagnostic, SiteGenError
 from site_gen.model import SiteModel
 from site_gen.output import link_or_copy, link_tree
 from site_gen.search_canonical import canonicalize_bundle
-from site_gen.search_text import query_json, tokenize
+from site_gen.search_chunks import rechunk_bundle
+from site_gen.search_text import code_tokens, query_json
 
 # Markdown syntax that is not text: images, link targets, emphasis and heading/list/quote markers.
 _MD_IMAGE = re.compile(r"!\[[^\]]*\]\([^)]*\)")
@@ -99,7 +100,7 @@ def article_document(article: Article, url: str, region_cities: Mapping[str, str
         date=article.date[:10] if article.date else None, source=article.source, filters=tuple(filters))
 
 
-def render_document(doc: IndexDocument, text: Callable[[str], str] = tokenize, lang: str = INDEX_LANG) -> str:
+def render_document(doc: IndexDocument, text: Callable[[str], str] = code_tokens, lang: str = INDEX_LANG) -> str:
     """One index document as HTML. Everything but the tokenized body and title is ignored as text.
 
     The title comes after the body: an excerpt is cut around the best match, and a body match should
@@ -120,7 +121,7 @@ def render_document(doc: IndexDocument, text: Callable[[str], str] = tokenize, l
 
 
 def write_documents(docs: Iterable[IndexDocument], folder: Path,
-                    text: Callable[[str], str] = tokenize, lang: str = INDEX_LANG) -> int:
+                    text: Callable[[str], str] = code_tokens, lang: str = INDEX_LANG) -> int:
     count = 0
     made: set[Path] = set()
     for doc in docs:
@@ -204,6 +205,7 @@ def index_shard(docs: list[IndexDocument], bundle: Path, primary: bool) -> None:
     with tempfile.TemporaryDirectory(prefix="site-gen-search-") as tmp:
         write_documents([*docs, SENTINEL], Path(tmp))
         run_pagefind(Path(tmp), bundle)
+    rechunk_bundle(bundle)  # small index chunks: a query downloads little more than its words (search_chunks.py)
     canonicalize_bundle(bundle)  # Pagefind orders filter values at random (search_canonical.py)
     if not primary:
         for path in bundle.iterdir():

@@ -41,7 +41,7 @@ def canonicalize_bundle(bundle: Path) -> None:
     entry = json.loads(entry_path.read_text(encoding="utf-8"))
     languages = entry.get("languages")
     if not isinstance(languages, dict):
-        raise _format_error(entry_path, "no `languages` object")
+        raise format_error(entry_path, "no `languages` object")
     for language in languages.values():
         language["hash"] = _canonicalize_language(bundle, language["hash"])
     # Pagefind writes the languages from a HashMap too; one order for more than one language.
@@ -56,7 +56,7 @@ def _canonicalize_language(bundle: Path, meta_hash: str) -> str:
     meta = read_pagefind_file(meta_path)
     listed = meta[_META_FILTERS] if isinstance(meta, list) and len(meta) > _META_FILTERS else None
     if not isinstance(listed, list) or not all(_is_str_pair(item) for item in listed):
-        raise _format_error(meta_path, "the filter list is not [[name, hash], …]")
+        raise format_error(meta_path, "the filter list is not [[name, hash], …]")
 
     filters: dict[str, bytes] = {}
     for name, filter_hash in listed:
@@ -64,7 +64,7 @@ def _canonicalize_language(bundle: Path, meta_hash: str) -> str:
         data = read_pagefind_file(path)
         if not (isinstance(data, list) and len(data) == 2 and data[0] == name and isinstance(data[1], list)
                 and all(isinstance(v, list) and len(v) == 2 and isinstance(v[0], str) for v in data[1])):
-            raise _format_error(path, f"not [\"{name}\", [[value, pages], …]]")
+            raise format_error(path, f"not [\"{name}\", [[value, pages], …]]")
         # Values are the keys of Pagefind's map, so they are unique and the order is total.
         filters[name] = cbor2.dumps([name, sorted(data[1], key=lambda value: value[0])])
     # Read everything before removing anything: a new name may equal an old one.
@@ -104,28 +104,28 @@ def read_pagefind_file(path: Path) -> Any:
     try:
         raw = gzip.decompress(path.read_bytes())
     except (OSError, EOFError) as error:
-        raise _format_error(path, f"not gzip ({error})") from None
+        raise format_error(path, f"not gzip ({error})") from None
     if not raw.startswith(SIGNATURE):
-        raise _format_error(path, "no `pagefind_dcd` signature")
+        raise format_error(path, "no `pagefind_dcd` signature")
     payload = raw[len(SIGNATURE):]
     try:
         data = cbor2.loads(payload)
     except cbor2.CBORDecodeError as error:
-        raise _format_error(path, f"not CBOR ({error})") from None
+        raise format_error(path, f"not CBOR ({error})") from None
     if cbor2.dumps(data) != payload:
-        raise _format_error(path, "re-encoding the CBOR changes it")
+        raise format_error(path, "re-encoding the CBOR changes it")
     return data
 
 
-def write_pagefind_file(path: Path, payload: bytes) -> None:
-    """Write `payload` as Pagefind does (gzip, best compression, signature first), without a timestamp."""
-    path.write_bytes(gzip.compress(SIGNATURE + payload, compresslevel=9, mtime=0))
+def write_pagefind_file(path: Path, payload: bytes, compresslevel: int = 9) -> None:
+    """Write `payload` as Pagefind does (gzip, signature first), without a timestamp."""
+    path.write_bytes(gzip.compress(SIGNATURE + payload, compresslevel=compresslevel, mtime=0))
 
 
 def _is_str_pair(item: object) -> bool:
     return isinstance(item, list) and len(item) == 2 and all(isinstance(x, str) for x in item)
 
 
-def _format_error(path: Path, problem: str) -> SiteGenError:
+def format_error(path: Path, problem: str) -> SiteGenError:
     return SiteGenError(Diagnostic(str(path), f"unexpected Pagefind file: {problem}",
                                    hint="search_canonical.py reads Pagefind 1.5's format; check the pinned version"))

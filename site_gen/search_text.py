@@ -1,7 +1,9 @@
-"""Search text: the script folding and the character tokens that both the index and the query use.
+"""Search text: the script folding and the words that both the index and the query use.
 
 Input: article text (or a query). Output: the same text folded to Simplified, character by character,
-with every Han character made a word of its own ("灵石开发区" → "灵 石 开 发 区").
+with every Han character the start of a word of its own: the code of that character and the next one
+("灵石开发区" → "bw5ddf ddfeq7 eq7b9q b9q94w 94w", `code_tokens`), or, in the older scheme the benchmark
+still compares, the character alone ("灵 石 开 发 区", `tokenize`).
 
 Why characters: Pagefind's extended build segments the index with its own dictionary while the
 browser segments the query with Intl.Segmenter; where they disagree (灵石 indexed whole, queried as
@@ -26,8 +28,10 @@ import opencc
 # CJK Unified Ideographs, Extension A and the compatibility block: the characters that get a word each.
 HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _SPACES = re.compile(r"\s+")
-# Characters per word in the index (docs/search.md compares 1, 2 and 3).
+# Characters per word in the index of the `tokenize` scheme (docs/search.md compares 1, 2 and 3).
 GRAM = 1
+# The shipped scheme: each Han character and the next one as one word, written in letters and digits.
+SCHEME = "codes"
 
 
 def _in_gb2312(char: str) -> bool:
@@ -81,11 +85,62 @@ def tokenize(text: str, gram: int = GRAM) -> str:
     return _SPACES.sub(" ", _HAN_RUN.sub(words, fold(text))).strip()
 
 
-def query_json(gram: int = GRAM, shards: list[str] | tuple[str, ...] = ()) -> str:
+# Why codes: a word of two characters is far rarer than either character, so a query loads only the
+# postings of its own pairs (灵石: the pages that contain 灵石) instead of every position of 灵 and of 石
+# in the archive; that is what keeps a query's download small at 10,000 articles (docs/search.md).
+# Why letters: Pagefind's page cuts any CJK query into single characters before looking words up, so a
+# two-character Han word could never be found; a word of letters and digits is looked up as it is.
+# Each Han character is three base-36 digits (28,096 characters < 36³); other words (Latin, numbers)
+# get a "z" in front, which no code starts with, so a code can never equal a real word.
+_DIGITS = "0123456789abcdefghijklmnopqrstuvwxyz"
+# The Han blocks of HAN, in order, as (first code point, last code point, first number).
+_BLOCKS = ((0x3400, 0x4DBF, 0), (0x4E00, 0x9FFF, 6592), (0xF900, 0xFAFF, 6592 + 20992))
+_WORD = re.compile(f"([{HAN}]+)|([^\\W_{HAN}]+)")  # a run of Han characters, or any other word
+LATIN_MARK = "z"
+
+
+def han_code(char: str) -> str:
+    """A Han character's three-digit base-36 code (search.js computes the same)."""
+    point = ord(char)
+    for first, last, start in _BLOCKS:
+        if first <= point <= last:
+            number = point - first + start
+            return _DIGITS[number // 1296] + _DIGITS[number // 36 % 36] + _DIGITS[number % 36]
+    raise ValueError(f"not a Han character: {char!r}")
+
+
+@functools.lru_cache(maxsize=1)
+def _code_table() -> dict[int, str]:
+    """Every Han character (after folding) → its code, for str.translate."""
+    return {point: han_code(chr(point)) for first, last, _ in _BLOCKS for point in range(first, last + 1)}
+
+
+def code_tokens(text: str) -> str:
+    """Folded text as index words: at each Han character, its code and the next character's code in the
+    same run (the last character of a run: its code alone); "z" + any other word; punctuation as is.
+
+    "灵石开发区，5G" → "bw5ddf ddf8g0 8g068h 68h64a 64a ， z5G". A query of n ≥ 2 characters is then
+    the phrase of its n − 1 pair words, found exactly where the text contains it (search.js), and a
+    one-character query is the character's code, which site_gen/search_chunks.py completes in the index.
+    """
+    table = _code_table()
+
+    def words(match: re.Match[str]) -> str:
+        han, other = match.groups()
+        if other is not None:
+            return f" {LATIN_MARK}{other} "
+        codes = han.translate(table)  # three digits per character
+        pairs = [codes[i:i + 6] for i in range(0, len(codes) - 3, 3)]
+        return " " + " ".join([*pairs, codes[-3:]]) + " "
+    return _SPACES.sub(" ", _WORD.sub(words, fold(text))).strip()
+
+
+def query_json(gram: int = GRAM, shards: list[str] | tuple[str, ...] = (), scheme: str = SCHEME) -> str:
     """What the search page needs to prepare a query as the index was prepared and to load the index:
-    {"gram": n, "t": traditional chars, "s": simplified chars (same order), "shards": paths below the
-    bundle of the shards to merge after the bundle itself (site_gen/search.py)}."""
+    {"scheme": "codes" or "chars", "gram": n (chars scheme), "t": traditional chars, "s": simplified
+    chars (same order), "shards": paths below the bundle of the shards to merge after the bundle itself
+    (site_gen/search.py)}."""
     table = t2s_map()
     keys = "".join(sorted(table))
-    return json.dumps({"gram": gram, "t": keys, "s": "".join(table[k] for k in keys), "shards": list(shards)},
-                      ensure_ascii=False, separators=(",", ":"))
+    return json.dumps({"scheme": scheme, "gram": gram, "t": keys, "s": "".join(table[k] for k in keys),
+                       "shards": list(shards)}, ensure_ascii=False, separators=(",", ":"))

@@ -16,7 +16,7 @@ import yaml
 
 from site_gen.search import (UNDATED_SORT_KEY, IndexDocument, plain_paragraphs, render_document, shard_path,
                              shards)
-from site_gen.search_text import fold, query_json, t2s_map, tokenize
+from site_gen.search_text import code_tokens, fold, han_code, query_json, t2s_map, tokenize
 
 from conftest import SubpathServer, write_site
 
@@ -36,9 +36,20 @@ def test_tokenize_gives_one_word_per_han_character() -> None:
     assert tokenize("灵石开发区", gram=3) == "灵石开 石开发 开发区 发区 区"
 
 
+def test_code_tokens_pair_each_han_character_with_the_next() -> None:
+    lin, shi, kai, fa, qu = (han_code(c) for c in "灵石开发区")
+    assert code_tokens("灵石開發區，5G基站") == (
+        f"{lin}{shi} {shi}{kai} {kai}{fa} {fa}{qu} {qu} ， z5G {han_code('基')}{han_code('站')} {han_code('站')}")
+    # Codes are three base-36 digits, distinct per character, never starting with the Latin mark "z".
+    codes = {han_code(chr(c)) for c in [*range(0x3400, 0x4DC0), *range(0x4E00, 0xA000), *range(0xF900, 0xFB00)]}
+    assert len(codes) == 0x4DC0 - 0x3400 + 0xA000 - 0x4E00 + 0xFB00 - 0xF900
+    assert all(len(c) == 3 and c[0] != "z" for c in codes)
+    assert code_tokens("GDP增长2024年") == f"zGDP {han_code('增')}{han_code('长')} {han_code('长')} z2024 {han_code('年')}"
+
+
 def test_query_map_is_small_and_consistent() -> None:
     data = yaml.safe_load(query_json())
-    assert data["gram"] == 1 and len(data["t"]) == len(data["s"]) > 3000
+    assert data["scheme"] == "codes" and len(data["t"]) == len(data["s"]) > 3000
     assert len(query_json().encode()) < 30_000
 
 
@@ -56,7 +67,8 @@ def test_index_document_carries_fields_and_only_article_text() -> None:
     assert f'<span data-pagefind-sort="date">{UNDATED_SORT_KEY}</span>' in html
     assert 'data-pagefind-meta="date"' not in html  # no date shown when unknown
     assert '<span data-pagefind-filter="city">晋中市</span>' in html
-    assert "<h1>灵 石 &lt; 开 发 区 &gt;</h1>" in html and "<p>正 文 一 段 。</p>" in html
+    assert f"<h1>{code_tokens('灵石')} &lt; {code_tokens('开发区')} &gt;</h1>" in html
+    assert f"<p>{code_tokens('正文一段')} 。</p>" in html
     # Fields sit in an ignored block: only the title and body are text.
     assert html.index("data-pagefind-ignore") < html.index("data-pagefind-filter") < html.index("<p>")
 
@@ -105,6 +117,9 @@ def matching(articles: dict[str, dict], query: str) -> set[str]:
 
 
 FIXTURE_SHARD_SIZE = 10  # 36 articles in 4 shards: every browser test goes through the merge
+# Index chunks of ~60 bytes: the common characters' words span several chunks, so the browser tests go
+# through the companion words of site_gen/search_chunks.py as well as the ordinary lookups.
+FIXTURE_CHUNK_BYTES = 60
 
 
 @pytest.fixture(scope="module")
@@ -113,6 +128,7 @@ def search_site(tmp_path_factory: pytest.TempPathFactory):
     import os
 
     import site_gen.search
+    import site_gen.search_chunks
 
     articles = fixture_articles()
     root = write_site(tmp_path_factory.mktemp("search"),
@@ -125,6 +141,7 @@ def search_site(tmp_path_factory: pytest.TempPathFactory):
         try:
             with pytest.MonkeyPatch.context() as patch:
                 patch.setattr(site_gen.search, "SHARD_SIZE", FIXTURE_SHARD_SIZE)
+                patch.setattr(site_gen.search_chunks, "CHUNK_BYTES", FIXTURE_CHUNK_BYTES)
                 assert cli_main(["build", "--no-import", "--base-url", server.base_url]) == 0
         finally:
             os.chdir(cwd)
@@ -169,7 +186,8 @@ def all_results(page) -> list[str]:
 
 
 QUERIES = ["灵石", "灵石经济技术开发区", "灵石县", "运城", "王文安", "高新技术", "开发区", "一枚印章管审批",
-           "石经", "乾隆", "晋中", "項目開工", "靈石", "開發區", "太忻一體化經濟區", "营商环境 运城", "火星基地"]
+           "石经", "乾隆", "晋中", "項目開工", "靈石", "開發區", "太忻一體化經濟區", "营商环境 运城", "火星基地",
+           "晋", "灵", "靈", "经济 灵", "开", "业", "發"]
 
 
 @pytest.mark.browser

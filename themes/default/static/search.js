@@ -1,9 +1,11 @@
 // The search page (search/index.html) over the Pagefind bundle.
 //
-// The index holds one word per Han character, folded to Simplified (site_gen/search_text.py). A query
-// is prepared the same way here: folded with the character map the build writes (search/query.json),
-// cut into the index's words and searched as a phrase, so it finds exactly the articles that contain it,
+// The index holds, at each Han character, one word for that character and the next, written as codes of
+// letters and digits, and "z" + every other word (scheme "codes", site_gen/search_text.py). A query is
+// prepared the same way here: folded with the character map the build writes (search/query.json), cut
+// into the index's words and searched as a phrase, so it finds exactly the articles that contain it,
 // whatever a word segmenter would have made of it. Several words separated by spaces must all occur.
+// The older scheme "chars" (one word per character, the benchmark's comparison) is still understood.
 //
 // No inline script anywhere (CSP-friendly): the page passes its paths in data- attributes.
 (function () {
@@ -35,7 +37,64 @@
     return words;
   }
 
-  // "靈石 开发区" → ['"灵 石"', '"开 发 区"'] (gram 1): one Pagefind query per space-separated part.
+  // A Han character's code: three base-36 digits over the blocks of HAN (search_text.han_code).
+  var DIGITS = "0123456789abcdefghijklmnopqrstuvwxyz";
+  var BLOCKS = [[0x3400, 0x4DBF, 0], [0x4E00, 0x9FFF, 6592], [0xF900, 0xFAFF, 6592 + 20992]];
+  function hanCode(c) {
+    var point = c.codePointAt(0);
+    for (var i = 0; i < BLOCKS.length; i++) {
+      if (point >= BLOCKS[i][0] && point <= BLOCKS[i][1]) {
+        var n = point - BLOCKS[i][0] + BLOCKS[i][2];
+        return DIGITS[Math.floor(n / 1296)] + DIGITS[Math.floor(n / 36) % 36] + DIGITS[n % 36];
+      }
+    }
+    return c;
+  }
+  function hanChar(code) {
+    var n = DIGITS.indexOf(code[0]) * 1296 + DIGITS.indexOf(code[1]) * 36 + DIGITS.indexOf(code[2]);
+    for (var i = BLOCKS.length - 1; i >= 0; i--) {
+      if (n >= BLOCKS[i][2]) { return String.fromCodePoint(BLOCKS[i][0] + n - BLOCKS[i][2]); }
+    }
+    return code;
+  }
+
+  // "靈石 开发区" → ['bw5ddf', '"8g068h 68h64a"'] (scheme codes): one Pagefind query per space-separated
+  // part. A run of n ≥ 2 Han characters is its n − 1 pair words, plus the code of its last character
+  // when more words follow (the text's run ends there too); one character alone is its code, which
+  // Pagefind matches as a prefix of every pair that starts with it; other words get their "z".
+  function codeParts(query, fold) {
+    var parts = [];
+    fold(query || "").split(/\s+/).forEach(function (part) {
+      var pieces = [];   // [isHan, chars]
+      Array.from(part).forEach(function (c) {
+        var han = HAN_CHAR.test(c);
+        if (!han && !/[\p{L}\p{N}]/u.test(c)) { pieces.push(null); return; } // punctuation ends a run
+        var last = pieces[pieces.length - 1];
+        if (last && last[0] === han) { last[1].push(han ? c : c.toLowerCase()); } else { pieces.push([han, [han ? c : c.toLowerCase()]]); }
+      });
+      pieces = pieces.filter(Boolean);
+      var phrase = [];
+      pieces.forEach(function (piece, i) {
+        var chars = piece[1];
+        if (!piece[0]) { phrase.push("z" + chars.join("")); return; }
+        var codes = chars.map(hanCode);
+        for (var k = 0; k + 1 < codes.length; k++) { phrase.push(codes[k] + codes[k + 1]); }
+        if (i + 1 < pieces.length) { phrase.push(codes[codes.length - 1]); }
+        else if (codes.length === 1) {
+          if (phrase.length) { parts.push(codes[0]); } else { phrase.push(codes[0]); } // a prefix, on its own
+        }
+      });
+      // Quoted: Pagefind's exact search. Unquoted, Pagefind 1.5 also returns pages whose words only
+      // resemble the term (代告 found 767 pages where 8 contain it), so only a lone character's code,
+      // which must match as a prefix, goes unquoted.
+      if (phrase.length === 1 && phrase[0].length === 3 && HAN_CODE.test(phrase[0])) { parts.push(phrase[0]); }
+      else if (phrase.length) { parts.push('"' + phrase.join(" ") + '"'); }
+    });
+    return parts;
+  }
+  var HAN_CODE = /^[0-9a-l][0-9a-z]{2}$/;
+
+  // "靈石 开发区" → ['"灵 石"', '"开 发 区"'] (scheme chars, gram 1): one Pagefind query per space-separated part.
   // A run of Han characters at least `gram` long is a phrase of its words; a shorter one is the start
   // of a word (Pagefind's prefix search); Latin words and numbers are words of their own.
   function queryParts(query, fold, gram) {
@@ -62,8 +121,27 @@
     return parts;
   }
 
+  // The excerpt's text in the "codes" scheme: each code word stands for its first character, "z" words
+  // for themselves; the page highlights the query in it as in titles (highlightTitle).
+  var CODE_WORD = /^[0-9a-l][0-9a-z]{2}(?:[0-9a-l][0-9a-z]{2})?$/;
+  function excerptText(html) {
+    var box = document.createElement("textarea");
+    box.innerHTML = html.replace(/<\/?mark>/g, "");
+    var out = "", prev = "";
+    box.value.split(/ +/).forEach(function (w) {
+      if (!w) { return; }
+      // Pagefind ends a block that has no closing punctuation with "." (not the article's text).
+      var word = w.replace(/\.$/, "");
+      var text = CODE_WORD.test(word) ? hanChar(word) : (/^z[\p{L}\p{N}]+$/u.test(word) ? word.slice(1) : w);
+      if (out && !CJK.test(prev.slice(-1)) && !CJK.test(text.charAt(0))) { out += " "; }
+      out += text;
+      prev = text;
+    });
+    return out;
+  }
+
   // Pagefind's excerpt is cut from the indexed words: each Han word stands for its first character,
-  // and words are separated by spaces. Read the text back and merge the per-word highlights.
+  // and words are separated by spaces. Read the text back and merge the per-word highlights (chars).
   var CJK = new RegExp("[" + HAN + CJK_PUNCT + "]");
   function joinExcerpt(html) {
     var words = [];  // [text, marked]
@@ -122,10 +200,11 @@
 
   // ---- searching ----
 
-  function Searcher(pagefind, fold, gram) {
+  function Searcher(pagefind, fold, gram, scheme) {
     this.pagefind = pagefind;
     this.fold = fold;
     this.gram = gram;
+    this.scheme = scheme;
   }
 
   // Results of a query (null or "" lists everything the filters allow), as Pagefind returns them.
@@ -133,7 +212,7 @@
   // every other part also found; filter counts are those of the most selective part.
   Searcher.prototype.search = function (query, options) {
     var pagefind = this.pagefind;
-    var parts = queryParts(query, this.fold, this.gram);
+    var parts = this.scheme === "codes" ? codeParts(query, this.fold) : queryParts(query, this.fold, this.gram);
     var opts = { filters: options.filters || {} };
     if (options.sort) { opts.sort = options.sort; }
     if (!parts.length) { parts = [null]; }
@@ -179,7 +258,7 @@
         .then(function () { return pagefind; });
     });
     return Promise.all([pagefindLoad, settingsLoad]).then(function (loaded) {
-      return new Searcher(loaded[0], makeFold(loaded[1]), loaded[1].gram || 1);
+      return new Searcher(loaded[0], makeFold(loaded[1]), loaded[1].gram || 1, loaded[1].scheme || "chars");
     });
   }
 
@@ -198,8 +277,8 @@
     return keyed.map(function (k) { return k[2]; });
   }
 
-  window.SiteSearch = { createSearcher: createSearcher, queryParts: queryParts, makeFold: makeFold,
-                        joinExcerpt: joinExcerpt };
+  window.SiteSearch = { createSearcher: createSearcher, queryParts: queryParts, codeParts: codeParts,
+                        makeFold: makeFold, joinExcerpt: joinExcerpt, excerptText: excerptText };
 
   // ---- the page ----
 
@@ -313,7 +392,8 @@
     return el("li", { class: "search-result" }, [
       el("a", { class: "search-result-link", href: item.url, html: highlightTitle(meta.title || item.url, this.query, this.searcher.fold) }),
       el("p", { class: "search-result-meta" }, bits),
-      el("p", { class: "search-result-excerpt", html: this.query ? joinExcerpt(item.excerpt) : "" }),
+      el("p", { class: "search-result-excerpt", html: !this.query ? "" : this.searcher.scheme === "codes"
+        ? highlightTitle(excerptText(item.excerpt), this.query, this.searcher.fold) : joinExcerpt(item.excerpt) }),
     ]);
   };
 

@@ -1,0 +1,242 @@
+"""Small index chunks: a query downloads the postings of its own words, not of 20,000 neighbours.
+
+Why: Pagefind 1.5 cuts a bundle's word index into chunks of at least 20,000 positions
+(`chunk_index(word_map, 20000)` in its source), and a query loads the whole chunk of each of its
+words. With the pair words of site_gen/search_text.py most words are rare (灵石 occurs in a few pages),
+so nearly all of such a chunk is other words: about 30 KiB per word and shard, 300 KiB per word at
+10,000 articles. Re-cut into chunks of about CHUNK_BYTES, a rare word costs a few KiB.
+
+Input: a bundle folder Pagefind has just written. Output: the same bundle with its word index re-cut
+and the meta (`pagefind.<lang>_<hash>.pf_meta`, its chunk list) and `pagefind-entry.json` updated.
+Nothing else changes: the entries of the words are moved byte for byte, never re-encoded.
+
+How a chunk is found: the page looks a query word up in the meta's chunk list, [from, to, file], and
+loads the first chunk with from <= word <= to (Pagefind's `request_indexes`).
+
+One-character queries: the index words are pairs of characters (only the last character of a run has
+a word of its own), and a one-character query is the character's code, which Pagefind matches as a
+prefix of every word that starts with it: the character's "group" (its code, its pairs). The lookup
+loads one chunk, so a group is kept in one chunk, whose `from` is the group's code, unless it is larger
+than GROUP_FACTOR chunks (a common character such as 开 or 的, whose pairs fill many chunks). Such a group is cut
+like any run of words, and gets a companion word (code + "!", sorted before its pairs, so in the
+group's first chunk, where the lookup of the code lands) listing the character's first position in each
+page where one of its pairs occurs: enough to find the page and cut an excerpt; one-character queries
+of common characters rank every such page as containing the character once.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import io
+import json
+from pathlib import Path
+
+import cbor2
+
+from site_gen.search_canonical import SIGNATURE, format_error, read_pagefind_file, write_pagefind_file
+
+# Raw (uncompressed) CBOR bytes per chunk (gzip makes about half of it): smaller chunks cost a query
+# less and make the meta, which opening the search page downloads, longer (docs/search.md).
+CHUNK_BYTES = 8_000
+# A character's words larger than GROUP_FACTOR chunks are cut like any words, and it gets a companion.
+GROUP_FACTOR = 2
+_META_CHUNKS = 2  # [version, pages, index chunks, filters, sorts, meta fields]
+CODE_LENGTH = 3  # a Han character's code (search_text.han_code)
+_CODE_FIRST = frozenset("0123456789abcdefghijkl")  # 28,096 codes: the first digit is at most "l"
+COMPANION = "!"  # code + "!" sorts after the code and before every pair that starts with it
+
+
+def rechunk_bundle(bundle: Path, chunk_bytes: int | None = None) -> None:
+    """Re-cut the word index of every language in `bundle` into chunks of about `chunk_bytes` (CHUNK_BYTES)."""
+    chunk_bytes = chunk_bytes or CHUNK_BYTES
+    entry_path = bundle / "pagefind-entry.json"
+    entry = json.loads(entry_path.read_text(encoding="utf-8"))
+    for language in entry.get("languages", {}).values():
+        language["hash"] = _rechunk_language(bundle, language["hash"], chunk_bytes)
+    entry_path.write_text(json.dumps(entry, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+
+
+def _rechunk_language(bundle: Path, meta_hash: str, chunk_bytes: int) -> str:
+    meta_path = bundle / f"pagefind.{meta_hash}.pf_meta"
+    meta = read_pagefind_file(meta_path)
+    listed = meta[_META_CHUNKS] if isinstance(meta, list) and len(meta) > _META_CHUNKS else None
+    if not isinstance(listed, list) or not all(isinstance(c, list) and len(c) == 3 for c in listed):
+        raise format_error(meta_path, "the index chunk list is not [[from, to, hash], …]")
+    entries: list[tuple[str, bytes]] = []  # (word, its CBOR bytes), in Pagefind's (sorted) order
+    firsts = FirstPositions()
+    for _from, _to, chunk_hash in listed:
+        for word, data, pages in _word_entries(bundle / "index" / f"{chunk_hash}.pf_index"):
+            entries.append((word, data))
+            firsts.add(word, pages)
+    if any(a[0] >= b[0] for a, b in zip(entries, entries[1:])):
+        raise format_error(bundle / "index", "the words are not in order")
+    for _from, _to, chunk_hash in listed:
+        (bundle / "index" / f"{chunk_hash}.pf_index").unlink()
+
+    language = meta_hash.rpartition("_")[0]
+    chunks, taken = [], set()
+    for chunk_from, words in _cut(_groups(entries), firsts, chunk_bytes):
+        payload = b"\x81" + _array_header(len(words)) + b"".join(data for _, data in words)
+        name = _name(language, payload, taken)
+        write_pagefind_file(bundle / "index" / f"{name}.pf_index", payload, compresslevel=6)
+        chunks.append([chunk_from, words[-1][0], name])
+    meta[_META_CHUNKS] = chunks
+    payload = cbor2.dumps(meta)
+    new_hash = _name(language, payload, set())
+    meta_path.unlink()
+    write_pagefind_file(bundle / f"pagefind.{new_hash}.pf_meta", payload)
+    return new_hash
+
+
+Entry = tuple[str, bytes]  # a word and its CBOR bytes
+
+
+def _group_key(word: str) -> str | None:
+    """The character whose group a word belongs to (its code), or None for other words."""
+    code = word[:CODE_LENGTH]
+    if len(word) in (CODE_LENGTH, 2 * CODE_LENGTH) and word[0] in _CODE_FIRST and word.isascii() and word.isalnum():
+        return code
+    return None
+
+
+def _groups(entries: list[Entry]) -> list[tuple[str | None, list[Entry]]]:
+    """Consecutive entries by group: (code, the character's words) or (None, [one other word])."""
+    groups: list[tuple[str | None, list[Entry]]] = []
+    for entry in entries:
+        key = _group_key(entry[0])
+        if key is not None and groups and groups[-1][0] == key:
+            groups[-1][1].append(entry)
+        else:
+            groups.append((key, [entry]))
+    return groups
+
+
+def _cut(groups: list[tuple[str | None, list[Entry]]], firsts: "FirstPositions",
+         chunk_bytes: int) -> list[tuple[str, list[Entry]]]:
+    """Chunks of about `chunk_bytes`, as (from, words): a group whole in one chunk, unless it is larger
+    than GROUP_FACTOR chunks; then its words are cut like any others, after its companion."""
+    chunks: list[tuple[str, list[Entry]]] = []
+    current: list[Entry] = []
+    start = ""
+    size = 0
+
+    def close() -> None:
+        nonlocal current, size
+        if current:
+            chunks.append((start, current))
+            current, size = [], 0
+
+    for key, words in groups:
+        group_size = sum(len(data) for _, data in words)
+        if key is None or group_size <= GROUP_FACTOR * chunk_bytes:
+            if not current:
+                start = key or words[0][0]  # the lookup of a bare code lands here
+            current += words
+            size += group_size
+            if size >= chunk_bytes:
+                close()
+            continue
+        code_words = [w for w in words if w[0] == key]
+        pairs = [w for w in words if w[0] != key]
+        for index, entry in enumerate([*code_words, firsts.companion(key), *pairs]):
+            if not current:
+                start = key if index == 0 else entry[0]
+            current.append(entry)
+            size += len(entry[1])
+            if size >= chunk_bytes and index >= len(code_words):  # the code and its companion stay together
+                close()
+    close()
+    return chunks
+
+
+class FirstPositions:
+    """Each character's first position in each page, read off the pair words that start with it."""
+
+    def __init__(self) -> None:
+        self.firsts: dict[str, dict[int, list[int]]] = {}  # character code → page → locs of that position
+
+    def add(self, word: str, pages: list) -> None:
+        if len(word) != 2 * CODE_LENGTH or _group_key(word) is None:
+            return
+        firsts = self.firsts.setdefault(word[:CODE_LENGTH], {})
+        page = 0
+        for delta, locs, _meta in pages:
+            page += delta  # page numbers are stored as differences
+            if not locs:
+                continue
+            # locs: positions as differences, a weight change as a negative number before them
+            first = locs[:2] if locs[0] < 0 else locs[:1]
+            known = firsts.get(page)
+            if known is None or first[-1] < known[-1]:
+                firsts[page] = first
+
+    def companion(self, code: str) -> Entry:
+        """The companion word of a character: its first position in each page with one of its pairs."""
+        pages = self.firsts.get(code, {})
+        ordered, previous = [], 0
+        for page in sorted(pages):
+            ordered.append([page - previous, pages[page], []])
+            previous = page
+        return code + COMPANION, cbor2.dumps([code + COMPANION, ordered, []])
+
+
+def _word_entries(path: Path) -> list[tuple[str, bytes, list]]:
+    """(word, its bytes, its pages) of each entry of an index chunk: CBOR [[entry, …]],
+    entry = [word, [[page, locs, meta locs], …], extra] (extra is [] in the indexes seen)."""
+    raw = gzip.decompress(path.read_bytes())
+    if not raw.startswith(SIGNATURE):
+        raise format_error(path, "no `pagefind_dcd` signature")
+    data = raw[len(SIGNATURE):]
+    major, count, pos = _header(data, 0)
+    if (major, count) != (4, 1):
+        raise format_error(path, "not a one-element array")
+    major, count, pos = _header(data, pos)
+    if major != 4:
+        raise format_error(path, "no word array")
+    stream = io.BytesIO(data)
+    stream.seek(pos)
+    decoder = cbor2.CBORDecoder(stream)
+    entries = []
+    for _ in range(count):
+        start = stream.tell()
+        item = decoder.decode()
+        # The shape is checked on each word's first page entry; the whole file was Pagefind's anyway.
+        if not (isinstance(item, list) and len(item) == 3 and isinstance(item[0], str) and isinstance(item[1], list)
+                and all(isinstance(p, list) and len(p) == 3 for p in item[1][:1])):
+            raise format_error(path, "a word entry is not [word, [[page, locs, meta], …], extra]")
+        entries.append((item[0], data[start:stream.tell()], item[1]))
+    if stream.tell() != len(data):
+        raise format_error(path, "bytes after the word array")
+    return entries
+
+
+def _header(data: bytes, pos: int) -> tuple[int, int, int]:
+    """A CBOR item header at `pos`: (major type, argument, position after the header)."""
+    first = data[pos]
+    major, info = first >> 5, first & 31
+    if info < 24:
+        return major, info, pos + 1
+    size = {24: 1, 25: 2, 26: 4, 27: 8}[info]
+    return major, int.from_bytes(data[pos + 1:pos + 1 + size], "big"), pos + 1 + size
+
+
+def _array_header(count: int) -> bytes:
+    """The shortest CBOR array header for `count` items, as minicbor and cbor2 write it."""
+    if count < 24:
+        return bytes([0x80 | count])
+    for info, size in ((24, 1), (25, 2), (26, 4)):
+        if count < 1 << (8 * size):
+            return bytes([0x80 | info]) + count.to_bytes(size, "big")
+    return bytes([0x80 | 27]) + count.to_bytes(8, "big")
+
+
+def _name(language: str, payload: bytes, taken: set[str]) -> str:
+    """`<lang>_` + the first hex digits of the payload's SHA-1 (7, more on a clash), as Pagefind names files."""
+    digest = hashlib.sha1(payload).hexdigest()
+    length = 7
+    while f"{language}_{digest[:length]}" in taken and length < len(digest):
+        length += 1
+    name = f"{language}_{digest[:length]}"
+    taken.add(name)
+    return name
