@@ -144,7 +144,7 @@ def _build(options: BuildOptions) -> BuildReport:
                 record.content = settle(stamp, started)  # type: ignore[assignment]
                 cache.save(cache.output_name(options.out_dir), record)
             return report
-        memo = (cache.load(cache.articles_name(options.content_dir)) or {}) if cache else None
+        memo = cache.load_sharded(cache.articles_name(options.content_dir)) if cache else None
         articles, problems = read_articles(options.content_dir, memo)
         if problems:
             raise SiteGenError(problems)
@@ -200,7 +200,7 @@ def _build(options: BuildOptions) -> BuildReport:
             static=tuple(static_paths),
             spare=SpareRecord(os.stat(spare_dir(options.out_dir)).st_ino, kept.pages, kept.static)))
         if memo is not None:
-            cache.save(cache.articles_name(options.content_dir), settle(memo, started))
+            cache.save_sharded(cache.articles_name(options.content_dir), settle(memo, started))
         cache.save(PLAN_MEMO, plan_memo)
         if len(slug_memo) != slugs_known:
             cache.save("slugs.pickle", dict(slug_memo))

@@ -5,7 +5,9 @@ build kept, or nothing. Nothing in the folder is needed: deleting it only makes 
 one. Every entry is keyed by `code_key()` (site_gen's own source and the versions of the libraries that
 shape the output), so a new site_gen never reads an old site_gen's results.
 
-    articles-<content dir>.pickle  parsed content files (content.ArticleMemo), by size+mtime, then sha256
+    articles-<content dir>-NN.pickle  parsed content files (content.ArticleMemo), by size+mtime, then sha256;
+                                   in SHARDS files, so an edit rewrites one
+    plan.pickle                    related-article lists and mention sentences (pages.PlanMemo)
     slugs.pickle                   term → slug (slugify loads jieba's dictionary; a term is slugged once)
     html/<aa>/<hash>.html          Markdown → sanitised HTML, by body hash
     out-<output dir>.pickle        the last build into that output folder (OutputRecord)
@@ -20,6 +22,7 @@ import pickle
 import sys
 import tempfile
 import time
+import zlib
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
@@ -124,10 +127,27 @@ def _name_for(kind: str, folder: Path) -> str:
     return f"{kind}-{hashlib.sha256(str(folder.resolve()).encode()).hexdigest()[:16]}.pickle"
 
 
+SHARDS = 16  # files a large mapping is split into, so that saving it rewrites only the parts that changed
+
+# Objects this process loaded or saved, by file: (device, inode, size, mtime) of the file then, and the object.
+# A long-running `serve` rebuilds without unpickling what it pickled itself a moment ago (the parsed
+# articles alone are ~90 MB at 10k articles); any change to the file (a new inode on every save) is a miss.
+_RECENT: dict[Path, tuple[tuple[int, int, int, int], Any]] = {}
+
+
+def _file_signature(path: Path) -> tuple[int, int, int, int] | None:
+    try:
+        stat = path.stat()
+    except OSError:
+        return None
+    return (stat.st_dev, stat.st_ino, stat.st_size, stat.st_mtime_ns)
+
+
 class BuildCache:
     def __init__(self, folder: Path):
         self.folder = folder
         self.key = code_key()
+        self._loaded_shards: dict[str, list[Any]] = {}  # name → the shards as loaded, to save only changed ones
 
     @classmethod
     def beside(cls, config_root: Path) -> "BuildCache":
@@ -137,16 +157,48 @@ class BuildCache:
 
     def load(self, name: str) -> Any:
         """The object saved under `name` by a build of this same code, else None (a broken file is a miss)."""
+        path = self.folder / name
+        signature = _file_signature(path)
+        recent = _RECENT.get(path)
+        if signature is not None and recent is not None and recent[0] == signature:
+            key, value = recent[1]
+            return value if key == self.key else None
         try:
-            with open(self.folder / name, "rb") as f:
+            with open(path, "rb") as f:
                 key, value = pickle.load(f)
         except (OSError, EOFError, pickle.UnpicklingError, ValueError, TypeError, AttributeError, ImportError):
             return None
+        if signature is not None:
+            _RECENT[path] = (signature, (key, value))
         return value if key == self.key else None
 
     def save(self, name: str, value: Any) -> None:
         self.folder.mkdir(parents=True, exist_ok=True)
-        _write_atomic(self.folder / name, pickle.dumps((self.key, value), protocol=pickle.HIGHEST_PROTOCOL))
+        path = self.folder / name
+        _write_atomic(path, pickle.dumps((self.key, value), protocol=pickle.HIGHEST_PROTOCOL))
+        signature = _file_signature(path)
+        if signature is not None:
+            _RECENT[path] = (signature, (self.key, value))
+
+    def load_sharded(self, name: str) -> dict[str, Any]:
+        """The mapping saved by save_sharded under `name` (what is left of it if some shards are missing)."""
+        shards = [self.load(_shard_name(name, i)) for i in range(SHARDS)]
+        self._loaded_shards[name] = shards
+        merged: dict[str, Any] = {}
+        for shard in shards:
+            merged.update(shard or {})
+        return merged
+
+    def save_sharded(self, name: str, mapping: dict[str, Any]) -> None:
+        """Save a str-keyed mapping in SHARDS files, writing only those that differ from what was loaded."""
+        shards: list[dict[str, Any]] = [{} for _ in range(SHARDS)]
+        for key, value in mapping.items():
+            shards[zlib.crc32(key.encode("utf-8")) % SHARDS][key] = value
+        loaded = self._loaded_shards.get(name, [None] * SHARDS)
+        for i, shard in enumerate(shards):
+            if shard != loaded[i]:  # unchanged entries hold the very objects loaded: compared by identity
+                self.save(_shard_name(name, i), shard)
+        self._loaded_shards[name] = list(shards)
 
     def articles_name(self, content_dir: Path) -> str:
         return _name_for("articles", content_dir)
@@ -171,6 +223,10 @@ class BuildCache:
         except OSError:
             pass  # a read-only cache only costs speed
         return html
+
+
+def _shard_name(name: str, shard: int) -> str:
+    return f"{name.removesuffix('.pickle')}-{shard:02d}.pickle"
 
 
 def _write_atomic(path: Path, data: bytes) -> None:
