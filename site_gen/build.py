@@ -24,8 +24,8 @@ from site_gen.cache import BuildCache, OutputRecord, SpareRecord, code_key, cont
 from site_gen.config import SiteConfig
 from site_gen.content import read_articles
 from site_gen.diagnostics import Diagnostic, SiteGenError
-from site_gen.enrich.gazetteer import data_file, load_gazetteer
-from site_gen.enrich.regions import load_region_table
+from site_gen.enrich.gazetteer import Gazetteer, data_file, load_gazetteer
+from site_gen.enrich.regions import RegionTable, load_region_table
 from site_gen.incremental import Fingerprints, Previous, render_site, search_key, workers_for
 from site_gen.model import build_model
 from site_gen.output import (build_lock, check_paths, link_or_copy, link_tree, prepare_staging, prune, seed_spare,
@@ -38,6 +38,7 @@ from site_gen.search import index_site
 if TYPE_CHECKING:  # the importer (and jieba behind it) is only loaded when a build imports
     from site_gen.importer import ImportReport
 
+REFERENCE_DATA = "reference.pickle"  # (inputs key, Gazetteer, RegionTable)
 PLAN_MEMO = "plan.pickle"  # pages.PlanMemo of the last build: related lists and mention sentences
 SEARCH_FILES = ("pagefind", "search/query.json")  # what index_site writes into the site
 
@@ -114,6 +115,18 @@ def _spare(record: OutputRecord | None, out_dir: Path) -> SpareRecord | None:
         return None
 
 
+def _reference_data(cache: BuildCache | None, inputs: str, data_dir: Path) -> tuple[Gazetteer, RegionTable]:
+    """The zone gazetteer and the county table, kept in the cache under `inputs` (which covers the code and
+    the site's data files): parsing their YAML costs more than a whole one-article rebuild's model."""
+    kept = cache.load(REFERENCE_DATA) if cache else None
+    if kept is not None and kept[0] == inputs:
+        return kept[1], kept[2]
+    gazetteer, region_table = load_gazetteer(data_dir), load_region_table(data_file("counties.yml", data_dir))
+    if cache:
+        cache.save(REFERENCE_DATA, (inputs, gazetteer, region_table))
+    return gazetteer, region_table
+
+
 def build(options: BuildOptions) -> BuildReport:
     """Run every stage; a second build into the same output folder waits for the first (one staging folder)."""
     with build_lock(options.out_dir):
@@ -154,8 +167,8 @@ def _build(options: BuildOptions) -> BuildReport:
     with report.stage("model"):
         slug_memo = (cache.load("slugs.pickle") or {}) if cache else {}
         slugs_known = len(slug_memo)
-        model = build_model(published, load_gazetteer(data_dir), load_region_table(data_file("counties.yml", data_dir)),
-                            slug_memo=slug_memo)
+        gazetteer, region_table = _reference_data(cache, inputs, data_dir)
+        model = build_model(published, gazetteer, region_table, slug_memo=slug_memo)
         global_key = inputs or repr(config)  # code, config, templates: what every page's bytes depend on
         fingerprints = Fingerprints(global_key, model.articles)
         pages, plan_memo = plan_pages(model, config, cache.load(PLAN_MEMO) if cache else None, fingerprints.digest)

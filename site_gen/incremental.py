@@ -128,14 +128,17 @@ def _run(start: int, stop: int) -> list[tuple[str, bytes, int, bool]]:
     made: set[Path] = set()
     results = []
     staged = job.previous.staged if job.previous else {}
+    stage = str(job.stage)
     for page in job.pages[start:stop]:
         fingerprint = job.fingerprints(page)
-        target = safe_target(job.stage, page.path)
         here = staged.get(page.path)
+        # A path in `staged` was checked by safe_target when an earlier build wrote it: joined as a string
+        # (pathlib's parsing costs more than the rest of keeping an unchanged page).
+        if here is not None and here[0] == fingerprint and _size(os.path.join(stage, page.path)) == here[1]:
+            results.append((page.path, fingerprint, here[1], True))  # already in place
+            continue
+        target = safe_target(job.stage, page.path)
         if here is not None:
-            if here[0] == fingerprint and _size(target) == here[1]:
-                results.append((page.path, fingerprint, here[1], True))  # already in place
-                continue
             remove_file(target)  # may be a hard link into public/: replace it, never write through it
         if target.parent not in made:
             target.parent.mkdir(parents=True, exist_ok=True)
@@ -154,9 +157,9 @@ def _run(start: int, stop: int) -> list[tuple[str, bytes, int, bool]]:
     return results
 
 
-def _size(path: Path) -> int | None:
+def _size(path: Path | str) -> int | None:
     try:
-        return path.stat().st_size
+        return os.stat(path).st_size
     except OSError:
         return None
 
