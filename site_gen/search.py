@@ -42,7 +42,7 @@ from site_gen.model import SiteModel
 from site_gen.output import link_or_copy, link_tree
 from site_gen.search_canonical import canonicalize_bundle
 from site_gen.search_chunks import rechunk_bundle
-from site_gen.search_text import code_tokens, query_json
+from site_gen.search_text import code_tokens, fold, query_json
 
 # Markdown syntax that is not text: images, link targets, emphasis and heading/list/quote markers.
 _MD_IMAGE = re.compile(r"!\[[^\]]*\]\([^)]*\)")
@@ -118,6 +118,11 @@ def render_document(doc: IndexDocument, text: Callable[[str], str] = code_tokens
     return (f'<!doctype html><html lang="{lang}"><head><meta charset="utf-8"><title>{e(doc.title)}</title></head>'
             f'<body><main data-pagefind-body><div data-pagefind-ignore>{"".join(fields)}</div>'
             f'{body}\n<h1>{e(text(doc.title))}</h1></main></body></html>')
+
+
+def document_url(doc: IndexDocument) -> str:
+    """The URL Pagefind gives a document: "/articles/x/" for articles/x/index.html."""
+    return "/" + doc.path.removesuffix("index.html")
 
 
 def write_documents(docs: Iterable[IndexDocument], folder: Path,
@@ -205,7 +210,8 @@ def index_shard(docs: list[IndexDocument], bundle: Path, primary: bool) -> None:
     with tempfile.TemporaryDirectory(prefix="site-gen-search-") as tmp:
         write_documents([*docs, SENTINEL], Path(tmp))
         run_pagefind(Path(tmp), bundle)
-    rechunk_bundle(bundle)  # small index chunks: a query downloads little more than its words (search_chunks.py)
+    # Small index chunks: a query downloads little more than its own words (search_chunks.py).
+    rechunk_bundle(bundle, {document_url(doc): fold(" ".join((doc.title, *doc.paragraphs))) for doc in [*docs, SENTINEL]})
     canonicalize_bundle(bundle)  # Pagefind orders filter values at random (search_canonical.py)
     if not primary:
         for path in bundle.iterdir():

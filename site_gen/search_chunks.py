@@ -19,22 +19,32 @@ prefix of every word that starts with it: the character's "group" (its code, its
 loads one chunk, so a group is kept in one chunk, whose `from` is the group's code, unless it is larger
 than GROUP_FACTOR chunks (a common character such as 开 or 的, whose pairs fill many chunks). Such a group is cut
 like any run of words, and gets a companion word (code + "!", sorted before its pairs, so in the
-group's first chunk, where the lookup of the code lands) listing the character's first position in each
-page where one of its pairs occurs: enough to find the page and cut an excerpt; one-character queries
-of common characters rank every such page as containing the character once.
+group's first chunk, where the lookup of the code lands) listing every page whose text contains the
+character, without positions: Pagefind finds the pages, cuts their excerpts from the start and ranks
+them alike (the page highlights the character itself); the pages come from the documents' texts,
+which the indexer passes in, so the index need not be decoded.
+
+Entries are moved without decoding them: an entry starts with the bytes of a three-item array and of
+its word's text header, so a regular expression finds the boundaries, which are accepted only if they
+are exactly the chunk's entry count, the first where the array starts, and the words valid and in
+strictly increasing order; otherwise every entry is decoded with cbor2.
 """
 
 from __future__ import annotations
 
+import functools
 import gzip
 import hashlib
 import io
 import json
+import re
+from collections.abc import Mapping
 from pathlib import Path
 
 import cbor2
 
 from site_gen.search_canonical import SIGNATURE, format_error, read_pagefind_file, write_pagefind_file
+from site_gen.search_text import han_char
 
 # Raw (uncompressed) CBOR bytes per chunk (gzip makes about half of it): smaller chunks cost a query
 # less and make the meta, which opening the search page downloads, longer (docs/search.md).
@@ -47,28 +57,30 @@ _CODE_FIRST = frozenset("0123456789abcdefghijkl")  # 28,096 codes: the first dig
 COMPANION = "!"  # code + "!" sorts after the code and before every pair that starts with it
 
 
-def rechunk_bundle(bundle: Path, chunk_bytes: int | None = None) -> None:
-    """Re-cut the word index of every language in `bundle` into chunks of about `chunk_bytes` (CHUNK_BYTES)."""
+def rechunk_bundle(bundle: Path, texts: Mapping[str, str], chunk_bytes: int | None = None) -> None:
+    """Re-cut the word index of every language in `bundle` into chunks of about `chunk_bytes` (CHUNK_BYTES).
+
+    `texts`: each indexed page's URL as Pagefind lists it ("/articles/x/") → its text, folded to
+    Simplified as the index words were (for the companion words).
+    """
     chunk_bytes = chunk_bytes or CHUNK_BYTES
     entry_path = bundle / "pagefind-entry.json"
     entry = json.loads(entry_path.read_text(encoding="utf-8"))
     for language in entry.get("languages", {}).values():
-        language["hash"] = _rechunk_language(bundle, language["hash"], chunk_bytes)
+        language["hash"] = _rechunk_language(bundle, language["hash"], texts, chunk_bytes)
     entry_path.write_text(json.dumps(entry, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
 
 
-def _rechunk_language(bundle: Path, meta_hash: str, chunk_bytes: int) -> str:
+def _rechunk_language(bundle: Path, meta_hash: str, texts: Mapping[str, str], chunk_bytes: int) -> str:
     meta_path = bundle / f"pagefind.{meta_hash}.pf_meta"
     meta = read_pagefind_file(meta_path)
     listed = meta[_META_CHUNKS] if isinstance(meta, list) and len(meta) > _META_CHUNKS else None
     if not isinstance(listed, list) or not all(isinstance(c, list) and len(c) == 3 for c in listed):
         raise format_error(meta_path, "the index chunk list is not [[from, to, hash], …]")
-    entries: list[tuple[str, bytes]] = []  # (word, its CBOR bytes), in Pagefind's (sorted) order
-    firsts = FirstPositions()
+    entries: list[Entry] = []  # in Pagefind's (sorted) order
     for _from, _to, chunk_hash in listed:
-        for word, data, pages in _word_entries(bundle / "index" / f"{chunk_hash}.pf_index"):
-            entries.append((word, data))
-            firsts.add(word, pages)
+        entries += _word_entries(bundle / "index" / f"{chunk_hash}.pf_index")
+    companions = Companions(bundle, meta[1], texts)
     if any(a[0] >= b[0] for a, b in zip(entries, entries[1:])):
         raise format_error(bundle / "index", "the words are not in order")
     for _from, _to, chunk_hash in listed:
@@ -76,10 +88,10 @@ def _rechunk_language(bundle: Path, meta_hash: str, chunk_bytes: int) -> str:
 
     language = meta_hash.rpartition("_")[0]
     chunks, taken = [], set()
-    for chunk_from, words in _cut(_groups(entries), firsts, chunk_bytes):
+    for chunk_from, words in _cut(_groups(entries), companions, chunk_bytes):
         payload = b"\x81" + _array_header(len(words)) + b"".join(data for _, data in words)
         name = _name(language, payload, taken)
-        write_pagefind_file(bundle / "index" / f"{name}.pf_index", payload, compresslevel=6)
+        write_pagefind_file(bundle / "index" / f"{name}.pf_index", payload, compresslevel=4)
         chunks.append([chunk_from, words[-1][0], name])
     meta[_META_CHUNKS] = chunks
     payload = cbor2.dumps(meta)
@@ -112,7 +124,7 @@ def _groups(entries: list[Entry]) -> list[tuple[str | None, list[Entry]]]:
     return groups
 
 
-def _cut(groups: list[tuple[str | None, list[Entry]]], firsts: "FirstPositions",
+def _cut(groups: list[tuple[str | None, list[Entry]]], companions: "Companions",
          chunk_bytes: int) -> list[tuple[str, list[Entry]]]:
     """Chunks of about `chunk_bytes`, as (from, words): a group whole in one chunk, unless it is larger
     than GROUP_FACTOR chunks; then its words are cut like any others, after its companion."""
@@ -139,7 +151,7 @@ def _cut(groups: list[tuple[str | None, list[Entry]]], firsts: "FirstPositions",
             continue
         code_words = [w for w in words if w[0] == key]
         pairs = [w for w in words if w[0] != key]
-        for index, entry in enumerate([*code_words, firsts.companion(key), *pairs]):
+        for index, entry in enumerate([*code_words, companions.entry(key), *pairs]):
             if not current:
                 start = key if index == 0 else entry[0]
             current.append(entry)
@@ -150,40 +162,47 @@ def _cut(groups: list[tuple[str | None, list[Entry]]], firsts: "FirstPositions",
     return chunks
 
 
-class FirstPositions:
-    """Each character's first position in each page, read off the pair words that start with it."""
+class Companions:
+    """Companion words: for a character, the pages whose text contains it (module docstring)."""
 
-    def __init__(self) -> None:
-        self.firsts: dict[str, dict[int, list[int]]] = {}  # character code → page → locs of that position
+    def __init__(self, bundle: Path, pages: list, texts: Mapping[str, str]) -> None:
+        self.characters: list[frozenset[str]] = []  # page number → the characters of its text
+        for page_hash, _word_count in pages:
+            fragment = read_fragment(bundle / "fragment" / f"{page_hash}.pf_fragment")
+            self.characters.append(frozenset(texts.get(fragment.get("url", ""), "")))
 
-    def add(self, word: str, pages: list) -> None:
-        if len(word) != 2 * CODE_LENGTH or _group_key(word) is None:
-            return
-        firsts = self.firsts.setdefault(word[:CODE_LENGTH], {})
-        page = 0
-        for delta, locs, _meta in pages:
-            page += delta  # page numbers are stored as differences
-            if not locs:
-                continue
-            # locs: positions as differences, a weight change as a negative number before them
-            first = locs[:2] if locs[0] < 0 else locs[:1]
-            known = firsts.get(page)
-            if known is None or first[-1] < known[-1]:
-                firsts[page] = first
-
-    def companion(self, code: str) -> Entry:
-        """The companion word of a character: its first position in each page with one of its pairs."""
-        pages = self.firsts.get(code, {})
-        ordered, previous = [], 0
-        for page in sorted(pages):
-            ordered.append([page - previous, pages[page], []])
-            previous = page
-        return code + COMPANION, cbor2.dumps([code + COMPANION, ordered, []])
+    def entry(self, code: str) -> Entry:
+        char = han_char(code)
+        pages = [page for page, characters in enumerate(self.characters) if char in characters]
+        word = code + COMPANION
+        # CBOR of [word, [[page difference, [], []], …], []], written directly: cbor2 takes ten times longer.
+        head = cbor2.dumps(word)
+        body = b"".join(_page_entry(page - previous) for page, previous in zip(pages, [0, *pages]))
+        return word, b"\x83" + head + _array_header(len(pages)) + body + b"\x80"
 
 
-def _word_entries(path: Path) -> list[tuple[str, bytes, list]]:
-    """(word, its bytes, its pages) of each entry of an index chunk: CBOR [[entry, …]],
-    entry = [word, [[page, locs, meta locs], …], extra] (extra is [] in the indexes seen)."""
+@functools.lru_cache(maxsize=4096)
+def _page_entry(difference: int) -> bytes:
+    """[difference, [], []] in CBOR."""
+    return b"\x83" + cbor2.dumps(difference) + b"\x80\x80"
+
+
+def read_fragment(path: Path) -> dict:
+    """A page's fragment: gzip'd signature + JSON (its URL, content, meta, filters)."""
+    raw = gzip.decompress(path.read_bytes())
+    if not raw.startswith(SIGNATURE):
+        raise format_error(path, "no `pagefind_dcd` signature")
+    return json.loads(raw[len(SIGNATURE):])
+
+
+# An entry's first bytes: an array of three (0x83), then its word's text header (length < 24, or in the
+# next one or two bytes).
+_ENTRY_START = re.compile(rb"\x83(?:[\x60-\x77]|\x78.|\x79..)", re.DOTALL)
+
+
+def _word_entries(path: Path) -> list[Entry]:
+    """(word, its bytes) of each entry of an index chunk: CBOR [[entry, …]],
+    entry = [word, [[page, locs, meta locs], …], extra]."""
     raw = gzip.decompress(path.read_bytes())
     if not raw.startswith(SIGNATURE):
         raise format_error(path, "no `pagefind_dcd` signature")
@@ -194,6 +213,35 @@ def _word_entries(path: Path) -> list[tuple[str, bytes, list]]:
     major, count, pos = _header(data, pos)
     if major != 4:
         raise format_error(path, "no word array")
+    return _scanned_entries(data, pos, count) or _decoded_entries(data, pos, count, path)
+
+
+def _scanned_entries(data: bytes, pos: int, count: int) -> list[Entry] | None:
+    """The entries found by their first bytes, or None unless the check holds (module docstring)."""
+    starts, words = [], []
+    for match in _ENTRY_START.finditer(data, pos):
+        word = _text_at(data, match.start() + 1)
+        if word is None:
+            continue
+        starts.append(match.start())
+        words.append(word)
+    if len(starts) != count or (starts and starts[0] != pos) or any(a >= b for a, b in zip(words, words[1:])):
+        return None
+    ends = [*starts[1:], len(data)]
+    return [(word, data[start:end]) for word, start, end in zip(words, starts, ends)]
+
+
+def _text_at(data: bytes, pos: int) -> str | None:
+    major, length, start = _header(data, pos)
+    if major != 3:
+        return None
+    try:
+        return data[start:start + length].decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+
+
+def _decoded_entries(data: bytes, pos: int, count: int, path: Path) -> list[Entry]:
     stream = io.BytesIO(data)
     stream.seek(pos)
     decoder = cbor2.CBORDecoder(stream)
@@ -201,11 +249,9 @@ def _word_entries(path: Path) -> list[tuple[str, bytes, list]]:
     for _ in range(count):
         start = stream.tell()
         item = decoder.decode()
-        # The shape is checked on each word's first page entry; the whole file was Pagefind's anyway.
-        if not (isinstance(item, list) and len(item) == 3 and isinstance(item[0], str) and isinstance(item[1], list)
-                and all(isinstance(p, list) and len(p) == 3 for p in item[1][:1])):
-            raise format_error(path, "a word entry is not [word, [[page, locs, meta], …], extra]")
-        entries.append((item[0], data[start:stream.tell()], item[1]))
+        if not (isinstance(item, list) and len(item) == 3 and isinstance(item[0], str) and isinstance(item[1], list)):
+            raise format_error(path, "a word entry is not [word, pages, extra]")
+        entries.append((item[0], data[start:stream.tell()]))
     if stream.tell() != len(data):
         raise format_error(path, "bytes after the word array")
     return entries

@@ -109,6 +109,15 @@ def han_code(char: str) -> str:
     raise ValueError(f"not a Han character: {char!r}")
 
 
+def han_char(code: str) -> str:
+    """The Han character of a three-digit code (the inverse of han_code)."""
+    number = int(code, 36)
+    for first, last, start in reversed(_BLOCKS):
+        if number >= start:
+            return chr(first + number - start)
+    raise ValueError(f"not a character code: {code!r}")
+
+
 @functools.lru_cache(maxsize=1)
 def _code_table() -> dict[int, str]:
     """Every Han character (after folding) → its code, for str.translate."""

@@ -15,10 +15,10 @@ from pathlib import Path
 import cbor2
 import pytest
 
-from site_gen.search import IndexDocument, run_pagefind, write_documents
+from site_gen.search import IndexDocument, document_url, run_pagefind, write_documents
 from site_gen.search_canonical import read_pagefind_file
-from site_gen.search_chunks import COMPANION, _word_entries, rechunk_bundle
-from site_gen.search_text import han_code
+from site_gen.search_chunks import COMPANION, _decoded_entries, _header, _word_entries, read_fragment, rechunk_bundle
+from site_gen.search_text import fold, han_char
 
 TEXT = "今年以来全市坚持项目为王持续优化服务推动产业集群发展企业信心明显增强灵石经济技术开发区运城开发区"
 
@@ -33,6 +33,9 @@ def documents(count: int = 40) -> list[IndexDocument]:
     return docs
 
 
+TEXTS = {document_url(d): fold(" ".join((d.title, *d.paragraphs))) for d in documents()}
+
+
 @pytest.fixture(scope="module")
 def pagefind_bundle(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("chunks")
@@ -42,10 +45,23 @@ def pagefind_bundle(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def meta_and_chunks(bundle: Path) -> tuple[list, dict[str, list[tuple[str, bytes, list]]]]:
+    """The meta's chunk list and, per chunk, its entries decoded: (word, bytes, pages)."""
     entry = json.loads((bundle / "pagefind-entry.json").read_text(encoding="utf-8"))
     (language,) = entry["languages"].values()
     meta = read_pagefind_file(bundle / f"pagefind.{language['hash']}.pf_meta")
-    return meta[2], {name: _word_entries(bundle / "index" / f"{name}.pf_index") for _f, _t, name in meta[2]}
+    decoded = {}
+    for _f, _t, name in meta[2]:
+        entries = read_pagefind_file(bundle / "index" / f"{name}.pf_index")[0]
+        raw = {w: data for w, data in _word_entries(bundle / "index" / f"{name}.pf_index")}
+        decoded[name] = [(w, raw[w], pages) for w, pages, _extra in entries]
+    return meta[2], decoded
+
+
+def page_urls(bundle: Path) -> list[str]:
+    entry = json.loads((bundle / "pagefind-entry.json").read_text(encoding="utf-8"))
+    (language,) = entry["languages"].values()
+    meta = read_pagefind_file(bundle / f"pagefind.{language['hash']}.pf_meta")
+    return [read_fragment(bundle / "fragment" / f"{h}.pf_fragment")["url"] for h, _count in meta[1]]
 
 
 def lookup(chunks: list, term: str) -> str | None:
@@ -67,7 +83,7 @@ def test_rechunked_index_keeps_every_word_and_finds_it(pagefind_bundle: Path, tm
     original = {word: data for entries in before.values() for word, data, _pages in entries}
     bundle = tmp_path / "bundle"
     shutil.copytree(pagefind_bundle, bundle)
-    rechunk_bundle(bundle, chunk_bytes)
+    rechunk_bundle(bundle, TEXTS, chunk_bytes)
 
     chunks, after = meta_and_chunks(bundle)
     assert sorted(p.stem for p in (bundle / "index").iterdir()) == sorted(after)  # no stale chunk files
@@ -78,17 +94,17 @@ def test_rechunked_index_keeps_every_word_and_finds_it(pagefind_bundle: Path, tm
     for word in original:  # each found where it is
         assert any(w == word for w, _d, _p in after[lookup(chunks, word)]), word
 
-    pair_pages: dict[str, set[int]] = {}
-    for word, data, pages in (e for entries in before.values() for e in entries):
-        if len(word) == 6 and word.isalnum() and not word.startswith("z"):
-            pair_pages.setdefault(word[:3], set()).update(pages_of(pages))
+    urls = page_urls(bundle)
+    codes = {w[:3] for w in original if len(w) in (3, 6) and w.isalnum() and not w.startswith("z")}
     companions = 0
-    for code, expected in pair_pages.items():
+    for code in codes:
         found = {w: pages for w, _d, pages in after[lookup(chunks, code)]}
         group = {w for w in original if w.startswith(code) and len(w) in (3, 6)}
-        if code + COMPANION in found:  # a group cut across chunks: the companion lists its pages
+        if code + COMPANION in found:  # a group cut across chunks: the companion lists the pages with it
             companions += 1
+            expected = {n for n, url in enumerate(urls) if han_char(code) in TEXTS[url]}
             assert pages_of(found[code + COMPANION]) == expected
+            assert all(locs == [] for _page, locs, _meta in found[code + COMPANION])
         else:  # a whole group in the chunk the code's lookup lands on
             assert group <= set(found), code
     if chunk_bytes == 80:
@@ -97,26 +113,13 @@ def test_rechunked_index_keeps_every_word_and_finds_it(pagefind_bundle: Path, tm
         assert companions == 0 and len(chunks) < len(original) // 5
 
 
-def test_companion_positions_are_first_occurrences(pagefind_bundle: Path, tmp_path: Path) -> None:
-    bundle = tmp_path / "bundle"
-    shutil.copytree(pagefind_bundle, bundle)
-    rechunk_bundle(bundle, 80)
-    chunks, after = meta_and_chunks(bundle)
-    entries = {w: pages for e in after.values() for w, _d, pages in e}
-    code = han_code("开")
-    companion = entries[code + COMPANION]
-    firsts: dict[int, int] = {}
-    for word, pages in entries.items():
-        if len(word) == 6 and word.startswith(code):
-            page = 0
-            for delta, locs, _meta in pages:
-                page += delta
-                position = locs[1] if locs[0] < 0 else locs[0]  # the first position (a weight marker may lead)
-                firsts[page] = min(firsts.get(page, position), position)
-    page = 0
-    for delta, locs, meta in companion:
-        page += delta
-        assert locs[-1] == firsts[page] and meta == []
+def test_entries_found_by_their_first_bytes_equal_the_decoded_ones(pagefind_bundle: Path) -> None:
+    for path in (pagefind_bundle / "index").iterdir():
+        import gzip
+        data = gzip.decompress(path.read_bytes())[len(b"pagefind_dcd"):]
+        _major, _one, pos = _header(data, 0)
+        _major, count, pos = _header(data, pos)
+        assert _word_entries(path) == _decoded_entries(data, pos, count, path)
 
 
 def test_a_bundle_of_another_shape_is_refused(pagefind_bundle: Path, tmp_path: Path) -> None:
@@ -127,6 +130,8 @@ def test_a_bundle_of_another_shape_is_refused(pagefind_bundle: Path, tmp_path: P
     chunks, _ = meta_and_chunks(bundle)
     path = bundle / "index" / f"{chunks[0][2]}.pf_index"
     import gzip
-    path.write_bytes(gzip.compress(b"pagefind_dcd" + cbor2.dumps([[["word", "not pages", []]]])))
-    with pytest.raises(SiteGenError, match="word entry"):
-        rechunk_bundle(bundle)
+    for payload, problem in ((cbor2.dumps({"words": []}), "one-element array"),
+                             (cbor2.dumps([[["0", [], []], 5]]), "word entry")):  # not found by the scan: decoded
+        path.write_bytes(gzip.compress(b"pagefind_dcd" + payload))
+        with pytest.raises(SiteGenError, match=problem):
+            rechunk_bundle(bundle, TEXTS)
