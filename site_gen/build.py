@@ -55,6 +55,9 @@ class BuildOptions:
     progress: ProgressHook = field(default_factory=NoProgress, compare=False)  # how stages show their work
     cache: bool = True  # keep and use .site-gen-cache/ beside the config (False: every build is cold)
     jobs: int | None = None  # render processes; None: all CPUs when the site is large, else one
+    # Publish the pages with the previous search index when the index is out of date, and leave the
+    # re-indexing to the next build (serve runs it at once, in the background): report.search_pending.
+    search_later: bool = False
 
 
 @dataclass
@@ -70,6 +73,7 @@ class BuildReport:
     up_to_date: bool = False  # nothing changed since the last build: public/ was left as it was
     rendered: int = 0  # pages rendered this time (the others were reused from the previous output)
     search_indexed: bool = False  # Pagefind ran (False: no search, or the previous index still held)
+    search_pending: bool = False  # published with an out-of-date search index (BuildOptions.search_later)
 
     @contextmanager
     def stage(self, name: str, total: int | None = None) -> Iterator[None]:
@@ -150,7 +154,8 @@ def _build(options: BuildOptions) -> BuildReport:
         inputs = inputs_key(options, theme.folders, data_dir) if cache else ""
         record = _previous_output(cache.load(cache.output_name(options.out_dir)), options.out_dir) if cache else None
         stamp = content_stamp(options.content_dir, record.content if record else {}) if cache else {}
-        if cache and record and record.inputs == inputs and same_content(record.content, stamp):
+        if cache and record and record.inputs == inputs and same_content(record.content, stamp) \
+                and not record.search_pending:
             report.up_to_date = True
             report.articles, report.drafts_skipped, report.pages, report.bytes_written = record.counts
             if stamp != record.content:  # mtimes moved (a file rewritten unchanged): note them for next time
@@ -193,9 +198,12 @@ def _build(options: BuildOptions) -> BuildReport:
         with report.stage("search index"):
             # The index is made of the articles alone (not templates or config): a theme edit keeps it.
             indexed_key = search_key(code_key(), fingerprints, model.articles, sorted(model.region_cities.items()))
-            if record and record.search == indexed_key and all((options.out_dir / p).exists() for p in SEARCH_FILES):
+            if record and (record.search == indexed_key or options.search_later) \
+                    and all((options.out_dir / p).exists() for p in SEARCH_FILES):
                 link_tree(options.out_dir / "pagefind", stage / "pagefind")
                 link_or_copy(options.out_dir / "search" / "query.json", stage / "search" / "query.json")
+                if record.search != indexed_key:  # search_later: the index stays the previous one for now
+                    report.search_pending, indexed_key = True, record.search
             else:
                 previous = options.out_dir / "pagefind"
                 index_site(stage, model, previous if record and previous.is_dir() else None)
@@ -208,7 +216,7 @@ def _build(options: BuildOptions) -> BuildReport:
         kept = record or OutputRecord(inputs, {}, 0, outcome.pages, static=tuple(static_paths))
         cache.save(cache.output_name(options.out_dir), OutputRecord(
             inputs=inputs, content=settle(stamp, started), inode=os.stat(options.out_dir).st_ino,  # type: ignore[arg-type]
-            pages=outcome.pages, search=indexed_key,
+            pages=outcome.pages, search=indexed_key, search_pending=report.search_pending,
             counts=(report.articles, report.drafts_skipped, report.pages, report.bytes_written),
             static=tuple(static_paths),
             spare=SpareRecord(os.stat(spare_dir(options.out_dir)).st_ino, kept.pages, kept.static)))

@@ -109,6 +109,7 @@ class OutputRecord:
     inode: int  # the published folder's inode: a folder replaced by someone else is not ours to reuse
     pages: dict[str, tuple[bytes, int]] = field(default_factory=dict)  # output path → (fingerprint, size)
     search: str | None = None  # search-input key of the index in pagefind/, None when there is none
+    search_pending: bool = False  # that index is older than the pages (BuildOptions.search_later)
     counts: tuple[int, int, int, int] = (0, 0, 0, 0)  # articles, drafts left out, files, bytes
     static: tuple[str, ...] = ()  # the theme's static files copied into the site
     spare: "SpareRecord | None" = None  # the site this one replaced, kept for the next build to recycle

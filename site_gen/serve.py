@@ -217,15 +217,19 @@ class Previewer:
         host = f"[{host}]" if ":" in host else host
         return f"http://{host}:{self.port}{config.base_path}"
 
+    def options(self, config: SiteConfig, run_import: bool, search_later: bool) -> BuildOptions:
+        return BuildOptions(config=config, seeds_dir=self.settings.seeds_dir, content_dir=self.settings.content_dir,
+                            out_dir=self.settings.out_dir, run_import=run_import, drafts=self.settings.drafts,
+                            search=self.settings.search, search_later=search_later)
+
     def rebuild(self, run_import: bool, reason: str) -> bool:
+        """Build and publish the pages; when the search index is out of date, the pages go out with the
+        previous index and a background build brings the index up to date (Pagefind takes seconds)."""
         started = time.time()
         try:
             config = load_config(self.settings.config_path)
             config = replace(config, base_url=self.site_url(config))
-            report = build(BuildOptions(config=config, seeds_dir=self.settings.seeds_dir,
-                                        content_dir=self.settings.content_dir, out_dir=self.settings.out_dir,
-                                        run_import=run_import, drafts=self.settings.drafts,
-                                        search=self.settings.search))
+            report = build(self.options(config, run_import, search_later=self.settings.search))
         except SiteGenError as exc:
             message = "\n".join(d.format() for d in exc.diagnostics) + f"\n{len(exc.diagnostics)} error(s)"
             self.state.finished(message)
@@ -239,10 +243,29 @@ class Previewer:
         self.config = config
         self.imported = self._written_by_import(report)
         self.state.finished(None, config.base_path)
-        print(f"{reason}: rebuilt {report.pages} pages in {time.time() - started:.2f}s", file=self.log, flush=True)
+        print(f"{reason}: rebuilt {report.pages} pages in {time.time() - started:.2f}s"
+              + ("; updating the search index in the background" if report.search_pending else ""),
+              file=self.log, flush=True)
         if self.on_report is not None:
             self.on_report(report)
+        if report.search_pending:
+            threading.Thread(target=self.index_search, args=(config,), daemon=True, name="site-gen-search").start()
         return True
+
+    def index_search(self, config: SiteConfig) -> None:
+        """The build that re-indexes search after a rebuild published its pages first: every page is kept
+        (nothing changed since), the index is made and swapped in with them. A rebuild for a newer edit
+        waits for it (the build lock)."""
+        started = time.time()
+        try:
+            report = build(self.options(config, run_import=False, search_later=False))
+        except Exception as exc:  # noqa: BLE001 - shown like a build error; the pages are already published
+            print(f"search index: update failed: {type(exc).__name__}: {exc}", file=self.log, flush=True)
+            return
+        if not report.up_to_date:
+            print(f"search index: updated in {time.time() - started:.2f}s", file=self.log, flush=True)
+        if self.on_report is not None:
+            self.on_report(report)
 
     def watched(self) -> list[Path]:
         root = self.settings.config_path.parent if self.settings.config_path else Path(".")

@@ -233,3 +233,30 @@ def test_a_damaged_spare_is_not_recycled(site: Path) -> None:
     path.write_text(path.read_text(encoding="utf-8") + "\n又一段。\n", encoding="utf-8")
     build_site(site, "public")
     cold_equals(site)
+
+
+def test_search_later_publishes_pages_first_then_the_next_build_reindexes(site: Path) -> None:
+    """BuildOptions.search_later (what serve uses): an edit's pages go out at once with the previous index;
+    the next build is not "up to date" until the index is made, and then the site equals a cold build."""
+    from dataclasses import replace
+
+    from site_gen.build import BuildOptions, build
+    from site_gen.config import load_config
+    from site_trees import BASE_URL
+
+    build_site(site, "public", search=True)
+    index_before = full_tree(site / "public" / "pagefind")
+    path = middle_article(site)
+    path.write_text(path.read_text(encoding="utf-8") + "\n稍后才进索引的一段。\n", encoding="utf-8")
+    config = replace(load_config(None, BASE_URL), root=site)
+    options = BuildOptions(config=config, seeds_dir=site / "seeds", content_dir=site / "content", out_dir=site / "public",
+                           run_import=False, search=True, jobs=1, search_later=True)
+    first = build(options)
+    assert first.search_pending and not first.search_indexed
+    assert "稍后才进索引的一段" in (site / "public" / "articles" / path.stem / "index.html").read_text(encoding="utf-8")
+    assert full_tree(site / "public" / "pagefind") == index_before  # the previous index, for now
+    second = build(replace(options, search_later=False))
+    assert not second.up_to_date and second.search_indexed and not second.search_pending and second.rendered == 0
+    assert build(options).up_to_date  # nothing pending any more
+    build_site(site, "cold", cache=False, search=True)
+    assert full_tree(site / "public") == full_tree(site / "cold")

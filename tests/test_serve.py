@@ -166,3 +166,38 @@ def test_the_open_page_reloads_itself_after_a_change(served: tuple[Path, Served]
     server.wait_for_version(int(version) + 1)  # type: ignore[call-overload]
     page.get_by_text("浏览器里自动出现的标题").first.wait_for(timeout=15_000)  # no page.reload(): the script did it
     assert page.js_errors == []
+
+
+def test_an_edit_is_published_before_its_search_index_is_made(tmp_path: Path) -> None:
+    """With search on, serve publishes an edit's pages with the previous index, then re-indexes in the
+    background and publishes the new index: the reader sees the page without waiting for Pagefind."""
+    import gzip
+    import io
+
+    from site_gen.serve import Previewer, ServeSettings, SiteState
+
+    root = write_site(tmp_path / "s", content={"a.md": ARTICLE.format(title="最初的标题")},
+                      config={"base_url": "https://example.github.io/repo/", "title": "测试站"})
+    settings = ServeSettings(config_path=root / "site.yml", seeds_dir=root / "seeds", content_dir=root / "content",
+                             out_dir=root / "public", search=True)
+    reports: "queue.Queue[object]" = queue.Queue()
+    log = io.StringIO()
+    previewer = Previewer(settings, SiteState(settings.out_dir), 0, log, on_report=reports.put)
+
+    def indexed_text() -> str:
+        return "".join(gzip.decompress(p.read_bytes()).decode("utf-8", "replace")
+                       for p in (root / "public" / "pagefind" / "fragment").glob("*.pf_fragment"))
+
+    assert previewer.rebuild(run_import=False, reason="first build")
+    first = reports.get(timeout=TIMEOUT)
+    assert first.search_indexed and not first.search_pending  # type: ignore[attr-defined]
+    (root / "content" / "a.md").write_text(ARTICLE.format(title="改过的标题"), encoding="utf-8")
+    assert previewer.rebuild(run_import=False, reason="changed a.md")
+    edited = reports.get(timeout=TIMEOUT)
+    assert edited.search_pending and not edited.search_indexed  # type: ignore[attr-defined]
+    assert "改过的标题" in (root / "public" / "articles" / "a" / "index.html").read_text(encoding="utf-8")
+    background = reports.get(timeout=TIMEOUT)
+    assert background.search_indexed and not background.search_pending  # type: ignore[attr-defined]
+    assert background.rendered == 0  # type: ignore[attr-defined]
+    assert "改过的标题" in indexed_text() and "最初的标题" not in indexed_text()
+    assert "updating the search index in the background" in log.getvalue()
