@@ -203,6 +203,10 @@ class PlanMemo:
     terms: dict[tuple[str, str], tuple[str, ...]]  # (zones|tags, term) → article keys, newest first
     related: dict[str, list[str]]  # article key → related article keys
     mentions: dict[tuple[bytes, tuple[str, ...]], str | None]  # (article digest, zone forms) → sentence
+    # zone → (its names, co-mentioned zones, top tags): a function of its articles' zones and tags, reused
+    # like related lists when the zone's term did not change
+    zone_stats: dict[str, tuple[tuple[str, ...], list[tuple[str, int]], list[tuple[str, int]]]] = \
+        field(default_factory=dict)
 
 
 RELATED_TAXONOMIES = ("zones", "tags")
@@ -417,13 +421,14 @@ class Planner:
             trail.append((name, None))
             facts = [f"{zone.level}{zone.kind}" if zone else "", f"位于{city}{zone.county or ''}" if zone else ""]
             description = f"{name}：{'，'.join(f for f in facts if f)}。共 {len(keys)} 篇报道。"
+            stats = self.zone_stats(name, keys, forms)
             listing = self.listing(base, "zone.html", keys, trail, description, zone=zone, zone_name=name,
                                    count=len(keys), undated=sum(1 for k in keys if not self.model.by_key[k].date),
                                    years=sorted(years.items()), chart=year_chart(years), place=self.zone_place(name),
                                    co_mentioned=[{**self.link("zones", z), "together": c}  # type: ignore[dict-item]
-                                                 for z, c in co_mentioned(self.model, name)],
+                                                 for z, c in stats[1]],
                                    top_tags=[{"name": t, "count": c, "url": self.model.taxonomies["tags"].url(t)}
-                                             for t, c in top_tags(self.model, keys, exclude=set(forms))],
+                                             for t, c in stats[2]],
                                    feed_url=f"{base}feed.xml")
             for page in listing:
                 page.context["cards"] = [{**card, "mention": self.mention(card["article"], forms)}
@@ -431,6 +436,16 @@ class Planner:
             pages.extend(listing)
             pages.append(self.feed(f"{base}feed.xml", f"{name} — {self.config.title}", base, keys))
         return pages
+
+    def zone_stats(self, name: str, keys: tuple[str, ...], forms: tuple[str, ...]) \
+            -> tuple[tuple[str, ...], list[tuple[str, int]], list[tuple[str, int]]]:
+        """(forms, co_mentioned, top_tags) of a zone, reused from the last build when none of its articles
+        came, went or changed zones, tags or date (the zone's term is not dirty) and its names are the same."""
+        previous = self._previous.zone_stats.get(name) if self._previous is not None else None
+        if previous is None or previous[0] != forms or ("zones", name) in self._dirty:
+            previous = (forms, co_mentioned(self.model, name), top_tags(self.model, keys, exclude=set(forms)))
+        self.memo.zone_stats[name] = previous
+        return previous
 
     def city_anchor(self, city: str) -> str:
         """A stable ASCII fragment id for a city's group on the zones index."""
