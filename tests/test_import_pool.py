@@ -67,3 +67,64 @@ def test_a_dead_worker_does_not_lose_seeds(tmp_path: Path, monkeypatch: pytest.M
     report = import_seeds(root / "seeds", root / "content")
     assert len(report.outcomes) == len(SEEDS)
     assert report.count("written") == 40 and len(report.skipped) == 1
+
+
+KILLED_IMPORT = """
+import sys, time
+from pathlib import Path
+from site_gen.importer import pool, import_seeds
+pool.POOL_THRESHOLD = 2
+original = pool.convert_safely
+def slow(converter, job):
+    time.sleep(0.5)  # keeps the workers busy long enough to be killed mid-import
+    return original(converter, job)
+pool.convert_safely = slow
+import_seeds(Path(sys.argv[1]), Path(sys.argv[2]))
+"""
+
+
+def _children(pid: int) -> list[int]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue
+        if fields[1] == str(pid):  # state, then ppid
+            found.append(int(entry.name))
+    return found
+
+
+def _running(pid: int) -> bool:
+    try:
+        return (Path("/proc") / str(pid) / "stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except (OSError, IndexError):
+        return False
+
+
+def test_workers_end_when_a_killed_import_does(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """An import runs inside the build lock; workers it left behind would hold the lock for ever."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    monkeypatch.setattr(pool, "POOL_THRESHOLD", 2)
+    if pool.worker_count(len(SEEDS)) < 2 or sys.platform != "linux":
+        pytest.skip("needs two CPUs and Linux (the parent-death signal)")
+    root = write_site(tmp_path / "s", seeds=SEEDS)
+    parent = subprocess.Popen([sys.executable, "-c", KILLED_IMPORT, str(root / "seeds"), str(root / "content")])
+    deadline = time.monotonic() + 60
+    while len(workers := _children(parent.pid)) < 2 and time.monotonic() < deadline:
+        time.sleep(0.1)
+    os.kill(parent.pid, signal.SIGKILL)
+    parent.wait()
+    assert len(workers) >= 2, "the import did not start its workers"
+    deadline = time.monotonic() + 30
+    while any(map(_running, workers)) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    alive = [pid for pid in workers if _running(pid)]
+    for pid in alive:  # leave nothing behind when the test fails
+        os.kill(pid, signal.SIGKILL)
+    assert not alive, "workers outlived the killed import"

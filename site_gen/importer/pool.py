@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import sys
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -63,9 +64,22 @@ def new_converter(site_data_dir: Path | None) -> SeedConverter:
     return SeedConverter(Enricher(site_data_dir), site_data_dir)
 
 
-def _start_worker(site_data_dir: Path | None) -> None:
+def _start_worker(site_data_dir: Path | None, parent: int) -> None:
+    """End with the parent (Linux), then load the reference data unless it came with the fork.
+
+    An import runs inside `build`'s lock: workers left waiting by a parent killed with SIGKILL would hold
+    the lock they inherited, and the next build would wait for them for ever."""
     global _worker_converter
-    _worker_converter = new_converter(site_data_dir)
+    if sys.platform == "linux":
+        import ctypes
+        import signal
+
+        pr_set_pdeathsig = 1
+        ctypes.CDLL(None, use_errno=True).prctl(pr_set_pdeathsig, signal.SIGKILL)
+    if os.getppid() != parent:  # the parent died before the line above took effect
+        os._exit(1)
+    if _worker_converter is None:
+        _worker_converter = new_converter(site_data_dir)
 
 
 def _convert_in_worker(job: Job) -> Converted | str:
@@ -92,11 +106,9 @@ def convert_all(jobs: list[Job], site_data_dir: Path | None) -> Iterator[Convert
         # Loaded once here and inherited: two workers loading the dictionaries each would take a second
         # of both cores at the start, while the parent waits.
         _worker_converter = new_converter(site_data_dir)
-        start: dict[str, Any] = {}
-    else:
-        start = {"initializer": _start_worker, "initargs": (site_data_dir,)}
     try:
-        with ProcessPoolExecutor(max_workers=workers, mp_context=context, **start) as pool:
+        with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_start_worker,
+                                 initargs=(site_data_dir, os.getpid())) as pool:
             for result in pool.map(_convert_in_worker, jobs, chunksize=8):
                 yield result
                 done += 1
