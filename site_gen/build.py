@@ -6,9 +6,11 @@ Input: BuildOptions. Output: a BuildReport (counts, skipped seeds, time per stag
 
 With the build cache (site_gen/cache.py, on by default) a rebuild does only what changed: an input
 stamp equal to the last build's returns at once ("up to date"); otherwise unchanged content files are
-not parsed again, unchanged pages are hard-linked from the previous output instead of rendered
-(site_gen/incremental.py), and Pagefind runs only when an indexed article changed. The output is the
-same byte for byte either way.
+not parsed again, planning reuses what no changed article touches (pages.PlanMemo), the site replaced by
+the last build is recycled as the staging folder (output.py), unchanged pages are kept there or
+hard-linked from the previous output instead of rendered (site_gen/incremental.py), and Pagefind runs
+only when an indexed article changed (with `search_later`, serve's choice, the pages go out first with
+the previous index). The output is the same byte for byte either way.
 """
 
 from __future__ import annotations

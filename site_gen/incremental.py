@@ -8,8 +8,9 @@ A page's fingerprint is a hash of everything its bytes are a function of: a glob
 code, the config, the templates) and the page's own plan — path, template, URL, its Markdown and its
 context, serialised with each Article replaced by a digest of the whole Article. So an article edit
 changes exactly the pages that show it (its page, its neighbours' and related pages, its lists, term
-pages and feeds) and nothing else. A page whose fingerprint is unchanged is hard-linked from the
-previous output instead of rendered. The bytes never depend on whether a page was rendered or reused,
+pages and feeds) and nothing else. A page whose fingerprint is unchanged is kept where it is (when the
+staging folder is a recycled earlier site that holds it) or hard-linked from the previous output instead
+of rendered. Values many pages show (pages.Shared: cards, term links) are serialised once per build. The bytes never depend on whether a page was rendered or reused,
 or on which process rendered it: output is identical serial or parallel, cold or incremental.
 """
 
