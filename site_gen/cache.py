@@ -34,7 +34,8 @@ CACHE_DIR = ".site-gen-cache"
 # A file changed within this many seconds of being recorded may change again without its mtime moving
 # (timestamps are coarse on some file systems): such entries are re-hashed next time (git's "racy clean").
 RACY_SECONDS = 2
-_LIBRARIES = ("markdown", "nh3", "jinja2", "markupsafe", "pyyaml", "pagefind", "jieba", "pypinyin", "opencc")
+_LIBRARIES = ("markdown", "nh3", "jinja2", "markupsafe", "pyyaml", "pagefind", "jieba", "rjieba", "pypinyin", "opencc",
+              "cbor2")
 _PACKAGE = Path(__file__).resolve().parent
 
 # Content stamp: file name → (size, mtime_ns, sha256 of the bytes).
