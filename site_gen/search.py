@@ -15,7 +15,7 @@ indexer's memory and time grow only with the articles.
 The articles are indexed in shards of SHARD_SIZE, newest first, each shard by one run of the
 binary over a folder of documents (per-file API calls are far slower, pagefind#976), two runs at a
 time on two cores: Pagefind's memory grows with the words it holds (pagefind#842), so shards keep each
-run near 0.6 GB and a 100k-article archive as cheap per shard as a 1k one. Shard 0 is the bundle
+run near 0.4 GB and a 100k-article archive as cheap per shard as a 1k one. Shard 0 is the bundle
 itself; the others (`pagefind/s1/`, …) hold only their index, and the search page merges them with
 `pagefind.mergeIndex()` (search/query.json lists them). Spaces already separate the words and the
 documents say `lang="und"`, so the standard binary does the job (`pagefind_binary`).
@@ -54,8 +54,10 @@ _TAG = re.compile(r"<[^>]+>")
 # "und" (undetermined): the words are already cut, so neither the extended indexer nor the browser
 # (Intl.Segmenter, for zh) may cut them again; the search page gets this index as the only language.
 INDEX_LANG = "und"
-# Articles per Pagefind run: ~0.6 GB and ~5 s each on this archive's articles (docs/search.md).
-SHARD_SIZE = 1000
+# Articles per Pagefind run: ~0.4 GB and ~3 s each on this archive's articles, so two runs side by side and
+# the build itself stay under 2 GB at 10k (1,000: 2.5 GB); a query reads one chunk per word and shard, so
+# fewer, larger shards would cost a reader less (median 134 KiB at 1,000, 220 KiB at 500; docs/search.md).
+SHARD_SIZE = 500
 MAX_INDEX_RUNS = 2  # Pagefind runs at a time
 UNDATED_SORT_KEY = "0000-00-00"  # undated articles sort last (newest first), but stay in date-sorted results
 
@@ -223,12 +225,12 @@ def index_bundle(docs: list[IndexDocument], bundle: Path, shard_size: int | None
                  workers: int | None = None, previous: Path | None = None) -> list[str]:
     """Index `docs` (newest first) into `bundle` in shards; returns the merged shards' paths below it.
 
-    Pagefind's memory grows with the words it holds (about 0.6 GB per 1,000 articles here), so a
+    Pagefind's memory grows with the words it holds (about 0.7 GB per 1,000 articles here), so a
     shard of SHARD_SIZE articles is indexed per run, at most `workers` runs at a time (MAX_INDEX_RUNS, fewer on fewer CPUs).
     """
     size = shard_size or SHARD_SIZE
     parts = shards(docs, size)
-    # Memory, not CPUs, bounds this: each run holds ~0.6 GB, so at most MAX_INDEX_RUNS at a time.
+    # Memory, not CPUs, bounds this: each run holds ~0.4 GB, so at most MAX_INDEX_RUNS at a time.
     available = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
     workers = max(1, min(workers or min(MAX_INDEX_RUNS, available), len(parts)))
     targets = [bundle / shard_path(n) for n in range(len(parts))]
