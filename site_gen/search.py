@@ -1,13 +1,12 @@
-"""Search indexing: a Pagefind index of the articles, one word per Han character.
+"""Search indexing: a Pagefind index of the articles, one word per pair of Han characters.
 
 Input: the site model and the staged output folder. Output: `pagefind/` (the bundle) and
-`search/query.json` (the word length and the Traditional → Simplified character map the search page
-prepares queries with)
-inside the staged folder.
+`search/query.json` (the word scheme, the Traditional → Simplified character map the search page
+prepares queries with, and the shards to merge) inside the staged folder.
 
 Pagefind does not read the rendered pages. For each article we write a small index document into a
 temporary folder, at the article's own path (so Pagefind's URLs are the article URLs): its title and
-body as character tokens (site_gen/search_text.py says why), the title, date and source as metadata,
+body as pair words (site_gen/search_text.py says why), the title, date and source as metadata,
 the date as the sort key and zone, city, category, source and year as filters. Nothing else of the
 site is indexed, so bylines, navigation and related-article teasers never reach an excerpt, and the
 indexer's memory and time grow only with the articles.

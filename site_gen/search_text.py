@@ -2,14 +2,15 @@
 
 Input: article text (or a query). Output: the same text folded to Simplified, character by character,
 with every Han character the start of a word of its own: the code of that character and the next one
-("灵石开发区" → "bw5ddf ddfeq7 eq7b9q b9q94w 94w", `code_tokens`), or, in the older scheme the benchmark
+("灵石开发区" → "bw5ddf ddf8g0 8g068h 68h64a 64a", `code_tokens`), or, in the older scheme the benchmark
 still compares, the character alone ("灵 石 开 发 区", `tokenize`).
 
-Why characters: Pagefind's extended build segments the index with its own dictionary while the
-browser segments the query with Intl.Segmenter; where they disagree (灵石 indexed whole, queried as
-灵|石) pages are missed. With one word per character there is nothing to disagree about, and the
-page searches a query as a phrase of characters, so a query finds exactly the pages whose text
-contains it (docs/search.md has the measurements behind this choice).
+Why words made by rule rather than a segmenter: Pagefind's extended build segments the index with its
+own dictionary while the browser segments the query with Intl.Segmenter; where they disagree (灵石
+indexed whole, queried as 灵|石) pages are missed. With a word at every character there is nothing to
+disagree about, and the page searches a query as a phrase of such words, so a query finds exactly the
+pages whose text contains it. Pairs rather than single characters so that a query downloads only the
+postings of its own pairs (docs/search.md has the measurements behind both choices).
 
 Why a character map and not OpenCC's phrase conversion: the fold must give the same answer in Python
 (index) and in the browser (query), position by position. A one-to-one character map, generated from
