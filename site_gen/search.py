@@ -212,7 +212,9 @@ def index_shard(docs: list[IndexDocument], bundle: Path, primary: bool) -> None:
         write_documents([*docs, SENTINEL], Path(tmp))
         run_pagefind(Path(tmp), bundle)
     # Small index chunks: a query downloads little more than its own words (search_chunks.py).
-    rechunk_bundle(bundle, {document_url(doc): fold(" ".join((doc.title, *doc.paragraphs))) for doc in [*docs, SENTINEL]})
+    # Only which characters a text holds matters there: fold the set of its characters, not the whole text.
+    rechunk_bundle(bundle, {document_url(doc): fold("".join({*doc.title, *"".join(doc.paragraphs)}))
+                            for doc in [*docs, SENTINEL]})
     canonicalize_bundle(bundle)  # Pagefind orders filter values at random (search_canonical.py)
     if not primary:
         for path in bundle.iterdir():

@@ -60,8 +60,8 @@ COMPANION = "!"  # code + "!" sorts after the code and before every pair that st
 def rechunk_bundle(bundle: Path, texts: Mapping[str, str], chunk_bytes: int | None = None) -> None:
     """Re-cut the word index of every language in `bundle` into chunks of about `chunk_bytes` (CHUNK_BYTES).
 
-    `texts`: each indexed page's URL as Pagefind lists it ("/articles/x/") → its text, folded to
-    Simplified as the index words were (for the companion words).
+    `texts`: each indexed page's URL as Pagefind lists it ("/articles/x/") → its text, or just the
+    characters in it, folded to Simplified as the index words were (for the companion words).
     """
     chunk_bytes = chunk_bytes or CHUNK_BYTES
     entry_path = bundle / "pagefind-entry.json"
