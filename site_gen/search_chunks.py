@@ -53,7 +53,6 @@ CHUNK_BYTES = 8_000
 GROUP_FACTOR = 2
 _META_CHUNKS = 2  # [version, pages, index chunks, filters, sorts, meta fields]
 CODE_LENGTH = 3  # a Han character's code (search_text.han_code)
-_CODE_FIRST = frozenset("0123456789abcdefghijkl")  # 28,096 codes: the first digit is at most "l"
 COMPANION = "!"  # code + "!" sorts after the code and before every pair that starts with it
 
 
@@ -104,12 +103,15 @@ def _rechunk_language(bundle: Path, meta_hash: str, texts: Mapping[str, str], ch
 Entry = tuple[str, bytes]  # a word and its CBOR bytes
 
 
+_CODE = re.compile("[0-9a-l][0-9a-z]{2}")  # 28,096 codes: the first digit is at most "l"
+
+
 def _group_key(word: str) -> str | None:
-    """The character whose group a word belongs to (its code), or None for other words."""
+    """The character whose group a word belongs to, or None for other words: every word that starts with
+    the character's code, pairs and also Pagefind's own words from the meta fields (dates such as 2020,
+    titles' Latin words), which sort among the pairs and would otherwise split the group."""
     code = word[:CODE_LENGTH]
-    if len(word) in (CODE_LENGTH, 2 * CODE_LENGTH) and word[0] in _CODE_FIRST and word.isascii() and word.isalnum():
-        return code
-    return None
+    return code if _CODE.fullmatch(code) else None
 
 
 def _groups(entries: list[Entry]) -> list[tuple[str | None, list[Entry]]]:
@@ -168,8 +170,11 @@ class Companions:
     def __init__(self, bundle: Path, pages: list, texts: Mapping[str, str]) -> None:
         self.characters: list[frozenset[str]] = []  # page number → the characters of its text
         for page_hash, _word_count in pages:
-            fragment = read_fragment(bundle / "fragment" / f"{page_hash}.pf_fragment")
-            self.characters.append(frozenset(texts.get(fragment.get("url", ""), "")))
+            path = bundle / "fragment" / f"{page_hash}.pf_fragment"
+            url = read_fragment(path).get("url", "")
+            if url not in texts:  # a page the companions would silently leave out
+                raise format_error(path, f"the page {url!r} is not among the documents indexed")
+            self.characters.append(frozenset(texts[url]))
 
     def entry(self, code: str) -> Entry:
         char = han_char(code)
@@ -197,7 +202,8 @@ def read_fragment(path: Path) -> dict:
 
 # An entry's first bytes: an array of three (0x83), then its word's text header (length < 24, or in the
 # next one or two bytes).
-_ENTRY_START = re.compile(rb"\x83(?:[\x60-\x77]|\x78.|\x79..)", re.DOTALL)
+_ENTRY_START = re.compile(rb"\x83(?=[\x60-\x77]|\x78.|\x79..)", re.DOTALL)  # a lookahead: a false start
+# cannot swallow a real one, so every real start is found and an exact count leaves no room for a false one
 
 
 def _word_entries(path: Path) -> list[Entry]:

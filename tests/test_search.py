@@ -205,6 +205,22 @@ def test_results_are_exactly_the_articles_containing_the_query(search_site, page
 
 
 @pytest.mark.browser
+@pytest.mark.parametrize("query", ["目为，项目开", "续优，王文安", "集群，转型综"])
+def test_a_query_with_punctuation_finds_every_article_that_contains_it(search_site, page, query: str) -> None:
+    """The index keeps punctuation as words of their own, so the page searches what punctuation separates
+    as parts that must all occur: every article containing the query is found, and only articles
+    containing every part."""
+    articles, _root, server = search_site
+    open_search(page, server, "?q=" + quote(query))
+    got = set(all_results(page))
+    segments = [s for s in re.split(r"[，、。]", query) if s]
+    assert matching(articles, query) <= got
+    assert got == {slug for slug, a in articles.items()
+                   if all(fold(s) in fold(a["front"]["title"] + "\n" + a["body"]) for s in segments)}
+    assert matching(articles, query), "the fixture should contain the query itself"
+
+
+@pytest.mark.browser
 def test_excerpts_and_titles_show_real_text_with_highlights(search_site, page) -> None:
     articles, _root, server = search_site
     open_search(page, server, "?q=" + quote("靈石"))

@@ -28,7 +28,9 @@ def documents(count: int = 40) -> list[IndexDocument]:
     docs = []
     for i in range(count):
         paragraphs = tuple("".join(rng.choice(TEXT) for _ in range(rng.randint(20, 120))) + "。" for _ in range(3))
-        docs.append(IndexDocument(path=f"a{i}/index.html", title=f"第{i}号", paragraphs=(*paragraphs, "5G GDP"),
+        # 蜭's code is "gdp": Pagefind also indexes the title's "GDP" and the date's "2020…" as words of
+        # their own, which sort among the pairs of 蜭 and of the character whose code is "202".
+        docs.append(IndexDocument(path=f"a{i}/index.html", title=f"第{i}号 GDP 100 报告", paragraphs=(*paragraphs, "5G GDP 蜭蜭" if i % 3 else "5G"),
                                   date=f"2020-01-{1 + i % 28:02d}", source=None, filters=()))
     return docs
 
@@ -96,10 +98,11 @@ def test_rechunked_index_keeps_every_word_and_finds_it(pagefind_bundle: Path, tm
 
     urls = page_urls(bundle)
     codes = {w[:3] for w in original if len(w) in (3, 6) and w.isalnum() and not w.startswith("z")}
+    assert {"gdp", "202"} <= codes | {w[:3] for w in original}  # the look-alike words are there to test
     companions = 0
     for code in codes:
         found = {w: pages for w, _d, pages in after[lookup(chunks, code)]}
-        group = {w for w in original if w.startswith(code) and len(w) in (3, 6)}
+        group = {w for w in original if w.startswith(code)}
         if code + COMPANION in found:  # a group cut across chunks: the companion lists the pages with it
             companions += 1
             expected = {n for n, url in enumerate(urls) if han_char(code) in TEXTS[url]}
@@ -120,6 +123,23 @@ def test_entries_found_by_their_first_bytes_equal_the_decoded_ones(pagefind_bund
         _major, _one, pos = _header(data, 0)
         _major, count, pos = _header(data, pos)
         assert _word_entries(path) == _decoded_entries(data, pos, count, path)
+
+
+def test_meta_words_stay_in_their_characters_group() -> None:
+    from site_gen.search_chunks import _groups
+
+    words = ["gdo9zz", "gdp", "gdp0ab", "gdpabc", "gdp增长", "gdq000", "zgdp"]
+    assert [(key, [w for w, _ in group]) for key, group in _groups([(w, b"") for w in words])] == [
+        ("gdo", ["gdo9zz"]), ("gdp", ["gdp", "gdp0ab", "gdpabc", "gdp增长"]), ("gdq", ["gdq000"]), (None, ["zgdp"])]
+
+
+def test_a_page_missing_from_the_texts_is_refused(pagefind_bundle: Path, tmp_path: Path) -> None:
+    from site_gen.diagnostics import SiteGenError
+
+    bundle = tmp_path / "bundle"
+    shutil.copytree(pagefind_bundle, bundle)
+    with pytest.raises(SiteGenError, match="not among the documents"):
+        rechunk_bundle(bundle, {url: text for url, text in TEXTS.items() if url != "/a7/"}, 80)
 
 
 def test_a_bundle_of_another_shape_is_refused(pagefind_bundle: Path, tmp_path: Path) -> None:

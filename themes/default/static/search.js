@@ -58,39 +58,45 @@
     return code;
   }
 
-  // "靈石 开发区" → ['bw5ddf', '"8g068h 68h64a"'] (scheme codes): one Pagefind query per space-separated
-  // part. A run of n ≥ 2 Han characters is its n − 1 pair words, plus the code of its last character
-  // when more words follow (the text's run ends there too); one character alone is its code, which
-  // Pagefind matches as a prefix of every pair that starts with it; other words get their "z".
+  // "靈石 开发区" → ['bw5ddf', '"8g068h 68h64a"'] (scheme codes): one Pagefind query per part, the parts
+  // being what spaces and punctuation separate (the index keeps punctuation as words of its own, with
+  // positions, so a phrase cannot run across it). A run of n ≥ 2 Han characters is its n − 1 pair
+  // words, plus the code of its last character when more words follow (the text's run ends there
+  // too); one character alone is its code, which Pagefind matches as a prefix of every pair that
+  // starts with it; other words get their "z".
   function codeParts(query, fold) {
     var parts = [];
     fold(query || "").split(/\s+/).forEach(function (part) {
-      var pieces = [];   // [isHan, chars]
+      var segments = [[]];   // each: pieces [isHan, chars]
       Array.from(part).forEach(function (c) {
         var han = HAN_CHAR.test(c);
-        if (!han && !/[\p{L}\p{N}]/u.test(c)) { pieces.push(null); return; } // punctuation ends a run
+        var pieces = segments[segments.length - 1];
+        if (!han && !/[\p{L}\p{N}]/u.test(c)) { if (pieces.length) { segments.push([]); } return; }
         var last = pieces[pieces.length - 1];
         if (last && last[0] === han) { last[1].push(han ? c : c.toLowerCase()); } else { pieces.push([han, [han ? c : c.toLowerCase()]]); }
       });
-      pieces = pieces.filter(Boolean);
-      var phrase = [];
-      pieces.forEach(function (piece, i) {
-        var chars = piece[1];
-        if (!piece[0]) { phrase.push("z" + chars.join("")); return; }
-        var codes = chars.map(hanCode);
-        for (var k = 0; k + 1 < codes.length; k++) { phrase.push(codes[k] + codes[k + 1]); }
-        if (i + 1 < pieces.length) { phrase.push(codes[codes.length - 1]); }
-        else if (codes.length === 1) {
-          if (phrase.length) { parts.push(codes[0]); } else { phrase.push(codes[0]); } // a prefix, on its own
-        }
-      });
-      // Quoted: Pagefind's exact search. Unquoted, Pagefind 1.5 also returns pages whose words only
-      // resemble the term (代告 found 767 pages where 8 contain it), so only a lone character's code,
-      // which must match as a prefix, goes unquoted.
-      if (phrase.length === 1 && phrase[0].length === 3 && HAN_CODE.test(phrase[0])) { parts.push(phrase[0]); }
-      else if (phrase.length) { parts.push('"' + phrase.join(" ") + '"'); }
+      segments.forEach(function (pieces) { segmentParts(pieces, parts); });
     });
     return parts;
+  }
+
+  function segmentParts(pieces, parts) {
+    var phrase = [];
+    pieces.forEach(function (piece, i) {
+      var chars = piece[1];
+      if (!piece[0]) { phrase.push("z" + chars.join("")); return; }
+      var codes = chars.map(hanCode);
+      for (var k = 0; k + 1 < codes.length; k++) { phrase.push(codes[k] + codes[k + 1]); }
+      if (i + 1 < pieces.length) { phrase.push(codes[codes.length - 1]); }
+      else if (codes.length === 1) {
+        if (phrase.length) { parts.push(codes[0]); } else { phrase.push(codes[0]); } // a prefix, on its own
+      }
+    });
+    // Quoted: Pagefind's exact search. Unquoted, Pagefind 1.5 also returns pages whose words only
+    // resemble the term (代告 found 767 pages where 8 contain it), so only a lone character's code,
+    // which must match as a prefix, goes unquoted.
+    if (phrase.length === 1 && phrase[0].length === 3 && HAN_CODE.test(phrase[0])) { parts.push(phrase[0]); }
+    else if (phrase.length) { parts.push('"' + phrase.join(" ") + '"'); }
   }
   var HAN_CODE = /^[0-9a-l][0-9a-z]{2}$/;
 
