@@ -20,7 +20,6 @@ import hashlib
 import io
 import os
 import pickle
-import sys
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from multiprocessing import get_context
@@ -28,7 +27,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterable
 
 from site_gen.article import Article
-from site_gen.output import link_or_copy, remove_file, safe_target
+from site_gen.output import die_with_parent, link_or_copy, remove_file, safe_target
 from site_gen.pages import Page, Shared
 from site_gen.render import PageRenderer
 
@@ -218,7 +217,7 @@ def render_site(pages: list[Page], renderer: PageRenderer, fingerprints: Fingerp
         else:
             # fork: the workers share the planned pages copy-on-write; only index ranges and small
             # results cross between processes.
-            with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("fork"), initializer=_die_with_parent,
+            with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("fork"), initializer=die_with_parent,
                                      initargs=(os.getpid(),)) as pool:
                 futures = [pool.submit(_run, start, stop) for start, stop in ranges]
                 for (_start, stop), future in zip(ranges, futures):
@@ -226,20 +225,6 @@ def render_site(pages: list[Page], renderer: PageRenderer, fingerprints: Fingerp
     finally:
         _JOB = None
     return outcome
-
-
-def _die_with_parent(parent: int) -> None:
-    """Make a worker end when the build process does (Linux): a build killed with SIGKILL would otherwise
-    leave its idle workers waiting forever, holding the build lock they inherited, and the next build
-    would wait for them."""
-    if sys.platform == "linux":
-        import ctypes
-        import signal
-
-        pr_set_pdeathsig = 1
-        ctypes.CDLL(None, use_errno=True).prctl(pr_set_pdeathsig, signal.SIGKILL)
-    if os.getppid() != parent:  # the parent died before the line above took effect
-        os._exit(1)
 
 
 def _can_fork() -> bool:

@@ -44,6 +44,19 @@ def build_lock(out_dir: Path) -> Iterator[None]:
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
+def die_with_parent(parent: int) -> None:
+    """Pool initializer: end a worker when its build process ends (Linux). Workers inherit the open
+    build lock, so workers left waiting by a build killed with SIGKILL would hold it, and the next build
+    would wait for them for ever."""
+    if sys.platform == "linux":
+        import signal
+
+        pr_set_pdeathsig = 1
+        ctypes.CDLL(None, use_errno=True).prctl(pr_set_pdeathsig, signal.SIGKILL)
+    if os.getppid() != parent:  # the parent died before the line above took effect
+        os._exit(1)
+
+
 def staging_dir(out_dir: Path) -> Path:
     return out_dir.with_name(f".{out_dir.name}.staging")
 

@@ -38,7 +38,7 @@ from pathlib import Path
 from site_gen.article import Article
 from site_gen.diagnostics import Diagnostic, SiteGenError
 from site_gen.model import SiteModel
-from site_gen.output import link_or_copy, link_tree
+from site_gen.output import die_with_parent, link_or_copy, link_tree
 from site_gen.search_canonical import canonicalize_bundle
 from site_gen.search_chunks import rechunk_bundle
 from site_gen.search_text import code_tokens, fold, query_json
@@ -53,9 +53,9 @@ _TAG = re.compile(r"<[^>]+>")
 # "und" (undetermined): the words are already cut, so neither the extended indexer nor the browser
 # (Intl.Segmenter, for zh) may cut them again; the search page gets this index as the only language.
 INDEX_LANG = "und"
-# Articles per Pagefind run: ~0.4 GB and ~3 s each on this archive's articles, so two runs side by side and
-# the build itself stay under 2 GB at 10k (1,000: 2.5 GB); a query reads one chunk per word and shard, so
-# fewer, larger shards would cost a reader less (median 134 KiB at 1,000, 220 KiB at 500; docs/search.md).
+# Articles per Pagefind run: a run over 500 of the benchmark's articles holds 365 MiB and takes 2.2 s
+# (1,000: 715 MiB, 4.1 s), so two runs side by side and the build itself stay under 2 GB at 10k (1,000:
+# 2.5 GB); a query reads one chunk per word and shard, so fewer, larger shards would cost a reader less (median 134 KiB at 1,000, 220 KiB at 500; docs/search.md).
 SHARD_SIZE = 500
 MAX_INDEX_RUNS = 2  # Pagefind runs at a time
 UNDATED_SORT_KEY = "0000-00-00"  # undated articles sort last (newest first), but stay in date-sorted results
@@ -243,7 +243,8 @@ def index_bundle(docs: list[IndexDocument], bundle: Path, shard_size: int | None
         for n in todo:
             index_shard(parts[n], targets[n], n == 0)
     else:
-        with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork")) as pool:
+        with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork"),
+                                 initializer=die_with_parent, initargs=(os.getpid(),)) as pool:
             for done in [pool.submit(index_shard, parts[n], targets[n], n == 0) for n in todo]:
                 done.result()
     bundle.mkdir(parents=True, exist_ok=True)

@@ -89,25 +89,34 @@ def _canonicalize_language(bundle: Path, meta_hash: str) -> str:
 
 
 def _short_hash(old: str, payload: bytes, taken: dict[str, bytes]) -> str:
-    """`<lang>_` + the SHA-1 hex of `payload`, as long as Pagefind's `old` name, longer on a clash."""
+    """A new name for a file Pagefind named `old`, as long as Pagefind made it (short_name)."""
     language, _, digits = old.rpartition("_")
+    return short_name(language, payload, taken, len(digits))
+
+
+def short_name(language: str, payload: bytes, taken: dict[str, bytes], length: int = 7) -> str:
+    """`<lang>_` + the first `length` hex digits of the SHA-1 of `payload`, as Pagefind names its files;
+    more digits while the name is `taken` by another payload."""
     full = hashlib.sha1(payload).hexdigest()
-    length = len(digits)
-    while f"{language}_{full[:length]}" in taken and taken[f"{language}_{full[:length]}"] != payload \
-            and length < len(full):
+    while taken.get(f"{language}_{full[:length]}", payload) != payload and length < len(full):
         length += 1
     return f"{language}_{full[:length]}"
 
 
-def read_pagefind_file(path: Path) -> Any:
-    """A gzip'd `pagefind_dcd` + CBOR file, decoded; refused unless re-encoding gives the same bytes."""
+def read_payload(path: Path) -> bytes:
+    """The payload of a Pagefind file: gzip around the `pagefind_dcd` signature and the payload."""
     try:
         raw = gzip.decompress(path.read_bytes())
     except (OSError, EOFError) as error:
         raise format_error(path, f"not gzip ({error})") from None
     if not raw.startswith(SIGNATURE):
         raise format_error(path, "no `pagefind_dcd` signature")
-    payload = raw[len(SIGNATURE):]
+    return raw[len(SIGNATURE):]
+
+
+def read_pagefind_file(path: Path) -> Any:
+    """A gzip'd `pagefind_dcd` + CBOR file, decoded; refused unless re-encoding gives the same bytes."""
+    payload = read_payload(path)
     try:
         data = cbor2.loads(payload)
     except cbor2.CBORDecodeError as error:

@@ -33,8 +33,6 @@ strictly increasing order; otherwise every entry is decoded with cbor2.
 from __future__ import annotations
 
 import functools
-import gzip
-import hashlib
 import io
 import json
 import re
@@ -43,8 +41,8 @@ from pathlib import Path
 
 import cbor2
 
-from site_gen.search_canonical import SIGNATURE, format_error, read_pagefind_file, write_pagefind_file
-from site_gen.search_text import han_char
+from site_gen.search_canonical import format_error, read_pagefind_file, read_payload, short_name, write_pagefind_file
+from site_gen.search_text import CODE_LENGTH, CODE_PATTERN, han_char
 
 # Raw (uncompressed) CBOR bytes per chunk (gzip makes about half of it): smaller chunks cost a query
 # less and make the meta, which opening the search page downloads, longer (docs/search.md).
@@ -52,7 +50,6 @@ CHUNK_BYTES = 8_000
 # A character's words larger than GROUP_FACTOR chunks are cut like any words, and it gets a companion.
 GROUP_FACTOR = 2
 _META_CHUNKS = 2  # [version, pages, index chunks, filters, sorts, meta fields]
-CODE_LENGTH = 3  # a Han character's code (search_text.han_code)
 COMPANION = "!"  # code + "!" sorts after the code and before every pair that starts with it
 
 
@@ -79,22 +76,23 @@ def _rechunk_language(bundle: Path, meta_hash: str, texts: Mapping[str, str], ch
     entries: list[Entry] = []  # in Pagefind's (sorted) order
     for _from, _to, chunk_hash in listed:
         entries += _word_entries(bundle / "index" / f"{chunk_hash}.pf_index")
-    companions = Companions(bundle, meta[1], texts)
     if any(a[0] >= b[0] for a, b in zip(entries, entries[1:])):
         raise format_error(bundle / "index", "the words are not in order")
+    companions = Companions(bundle, meta[1], texts)
     for _from, _to, chunk_hash in listed:
         (bundle / "index" / f"{chunk_hash}.pf_index").unlink()
 
     language = meta_hash.rpartition("_")[0]
-    chunks, taken = [], set()
+    chunks, taken = [], {}
     for chunk_from, words in _cut(_groups(entries), companions, chunk_bytes):
         payload = b"\x81" + _array_header(len(words)) + b"".join(data for _, data in words)
-        name = _name(language, payload, taken)
+        name = short_name(language, payload, taken)
+        taken[name] = payload
         write_pagefind_file(bundle / "index" / f"{name}.pf_index", payload, compresslevel=4)
         chunks.append([chunk_from, words[-1][0], name])
     meta[_META_CHUNKS] = chunks
     payload = cbor2.dumps(meta)
-    new_hash = _name(language, payload, set())
+    new_hash = short_name(language, payload, {})
     meta_path.unlink()
     write_pagefind_file(bundle / f"pagefind.{new_hash}.pf_meta", payload)
     return new_hash
@@ -103,7 +101,7 @@ def _rechunk_language(bundle: Path, meta_hash: str, texts: Mapping[str, str], ch
 Entry = tuple[str, bytes]  # a word and its CBOR bytes
 
 
-_CODE = re.compile("[0-9a-l][0-9a-z]{2}")  # 28,096 codes: the first digit is at most "l"
+_CODE = re.compile(CODE_PATTERN)
 
 
 def _group_key(word: str) -> str | None:
@@ -193,11 +191,8 @@ def _page_entry(difference: int) -> bytes:
 
 
 def read_fragment(path: Path) -> dict:
-    """A page's fragment: gzip'd signature + JSON (its URL, content, meta, filters)."""
-    raw = gzip.decompress(path.read_bytes())
-    if not raw.startswith(SIGNATURE):
-        raise format_error(path, "no `pagefind_dcd` signature")
-    return json.loads(raw[len(SIGNATURE):])
+    """A page's fragment: its URL, content, meta and filters (JSON in Pagefind's file)."""
+    return json.loads(read_payload(path))
 
 
 # An entry's first bytes: an array of three (0x83), then its word's text header (length < 24, or in the
@@ -209,16 +204,16 @@ _ENTRY_START = re.compile(rb"\x83(?=[\x60-\x77]|\x78.|\x79..)", re.DOTALL)  # a 
 def _word_entries(path: Path) -> list[Entry]:
     """(word, its bytes) of each entry of an index chunk: CBOR [[entry, …]],
     entry = [word, [[page, locs, meta locs], …], extra]."""
-    raw = gzip.decompress(path.read_bytes())
-    if not raw.startswith(SIGNATURE):
-        raise format_error(path, "no `pagefind_dcd` signature")
-    data = raw[len(SIGNATURE):]
-    major, count, pos = _header(data, 0)
-    if (major, count) != (4, 1):
-        raise format_error(path, "not a one-element array")
-    major, count, pos = _header(data, pos)
-    if major != 4:
-        raise format_error(path, "no word array")
+    data = read_payload(path)
+    try:
+        major, count, pos = _header(data, 0)
+        if (major, count) != (4, 1):
+            raise ValueError("not a one-element array")
+        major, count, pos = _header(data, pos)
+        if major != 4:
+            raise ValueError("no word array")
+    except (ValueError, IndexError) as error:
+        raise format_error(path, str(error) or "truncated") from None
     return _scanned_entries(data, pos, count) or _decoded_entries(data, pos, count, path)
 
 
@@ -269,7 +264,9 @@ def _header(data: bytes, pos: int) -> tuple[int, int, int]:
     major, info = first >> 5, first & 31
     if info < 24:
         return major, info, pos + 1
-    size = {24: 1, 25: 2, 26: 4, 27: 8}[info]
+    if info > 27:
+        raise ValueError("an indefinite-length CBOR item")
+    size = 1 << (info - 24)
     return major, int.from_bytes(data[pos + 1:pos + 1 + size], "big"), pos + 1 + size
 
 
@@ -281,14 +278,3 @@ def _array_header(count: int) -> bytes:
         if count < 1 << (8 * size):
             return bytes([0x80 | info]) + count.to_bytes(size, "big")
     return bytes([0x80 | 27]) + count.to_bytes(8, "big")
-
-
-def _name(language: str, payload: bytes, taken: set[str]) -> str:
-    """`<lang>_` + the first hex digits of the payload's SHA-1 (7, more on a clash), as Pagefind names files."""
-    digest = hashlib.sha1(payload).hexdigest()
-    length = 7
-    while f"{language}_{digest[:length]}" in taken and length < len(digest):
-        length += 1
-    name = f"{language}_{digest[:length]}"
-    taken.add(name)
-    return name

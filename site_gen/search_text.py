@@ -92,12 +92,16 @@ def tokenize(text: str, gram: int = GRAM) -> str:
 # Why letters: Pagefind's page cuts any CJK query into single characters before looking words up, so a
 # two-character Han word could never be found; a word of letters and digits is looked up as it is.
 # Each Han character is three base-36 digits (28,096 characters < 36³); other words (Latin, numbers)
-# get a "z" in front, which no code starts with, so a code can never equal a real word.
+# get a "z" in front, which no code starts with, so a code never equals a word of the text. (Pagefind
+# also indexes the meta fields' words as they are: a date's 2020 or a title's GDP can equal a code's
+# beginning; site_gen/search_chunks.py keeps them with that code's words.)
 _DIGITS = "0123456789abcdefghijklmnopqrstuvwxyz"
 # The Han blocks of HAN, in order, as (first code point, last code point, first number).
 _BLOCKS = ((0x3400, 0x4DBF, 0), (0x4E00, 0x9FFF, 6592), (0xF900, 0xFAFF, 6592 + 20992))
 _WORD = re.compile(f"([{HAN}]+)|([^\\W_{HAN}]+)")  # a run of Han characters, or any other word
 LATIN_MARK = "z"
+CODE_LENGTH = 3
+CODE_PATTERN = "[0-9a-l][0-9a-z]{2}"  # 28,096 codes: the first digit is at most "l" (search.js: HAN_CODE)
 
 
 def han_code(char: str) -> str:

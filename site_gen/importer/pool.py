@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-import sys
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+
+from site_gen.output import die_with_parent
 
 if TYPE_CHECKING:
     from site_gen.importer import Converted, SeedConverter
@@ -65,19 +66,10 @@ def new_converter(site_data_dir: Path | None) -> SeedConverter:
 
 
 def _start_worker(site_data_dir: Path | None, parent: int) -> None:
-    """End with the parent (Linux), then load the reference data unless it came with the fork.
-
-    An import runs inside `build`'s lock: workers left waiting by a parent killed with SIGKILL would hold
-    the lock they inherited, and the next build would wait for them for ever."""
+    """End with the parent (an import runs inside `build`'s lock: output.die_with_parent), then load the
+    reference data unless it came with the fork."""
     global _worker_converter
-    if sys.platform == "linux":
-        import ctypes
-        import signal
-
-        pr_set_pdeathsig = 1
-        ctypes.CDLL(None, use_errno=True).prctl(pr_set_pdeathsig, signal.SIGKILL)
-    if os.getppid() != parent:  # the parent died before the line above took effect
-        os._exit(1)
+    die_with_parent(parent)
     if _worker_converter is None:
         _worker_converter = new_converter(site_data_dir)
 
