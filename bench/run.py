@@ -9,7 +9,7 @@ in the work folder), then measures, in the same run and on the same articles:
   Pagefind  on Hugo's output (cold index);
   Pelican   cold build (empty content cache), no-change rebuild (warm cache), one-edit rebuild.
 Output: a table per N on stdout (medians of --runs runs), the ratios, and every raw figure as JSON
-(WORK/results.json). Peak memory is sampled over the whole process tree (a build that runs Pagefind
+(WORK/results.json). Peak memory is the proportional set size (PSS) summed over the whole process tree (a build that runs Pagefind
 counts both processes), every 50 ms.
 
 Our build runs as a subprocess of `--python` with PYTHONPATH=--site-gen-root, so a frozen snapshot
@@ -75,13 +75,24 @@ def _children_map() -> dict[int, list[int]]:
 
 
 def _tree_rss(root: int) -> int:
-    """Resident memory (bytes) of a process and all its descendants, now."""
+    """Memory (bytes) of a process and all its descendants, now: the sum of their proportional set sizes.
+
+    PSS, not RSS: forked workers share their parent's pages until they write them, and summing RSS would
+    count those pages once per worker (at 10k, 2.8 GB of RSS against 1.8 GB of PSS). Where smaps_rollup
+    cannot be read, the process's RSS stands in.
+    """
     children = _children_map()
     total, todo = 0, [root]
     page = os.sysconf("SC_PAGE_SIZE")
     while todo:
         pid = todo.pop()
         todo.extend(children.get(pid, ()))
+        try:
+            with open(f"/proc/{pid}/smaps_rollup") as f:
+                total += next(int(line.split()[1]) * 1024 for line in f if line.startswith("Pss:"))
+            continue
+        except (OSError, StopIteration, ValueError):
+            pass
         try:
             with open(f"/proc/{pid}/statm") as f:
                 total += int(f.read().split()[1]) * page
@@ -214,11 +225,23 @@ def pelican_content(folder: Path) -> Path:
     return target
 
 
-def hugo_site(folder: Path, content: Path) -> tuple[Path, Path]:
+# The line of the Hugo article template that lists related articles. Our pages have them, so the Hugo site
+# does too; `--hugo-without-related` drops it, to see what that one feature costs Hugo at 10k.
+HUGO_RELATED = "{{ with site.RegularPages.Related . | first 6 }}"
+
+
+def hugo_site(folder: Path, content: Path, related: bool = True) -> tuple[Path, Path]:
     """A copy of bench/peers/hugo (Hugo writes a lock file into its source) and a config mounting content/."""
     site = folder / "hugo-site"
     remove(site)
     shutil.copytree(HERE / "peers" / "hugo", site)
+    if not related:
+        single = site / "layouts" / "_default" / "single.html"
+        lines = single.read_text(encoding="utf-8").splitlines(keepends=True)
+        kept = [line for line in lines if not line.startswith(HUGO_RELATED)]
+        if len(kept) != len(lines) - 1:
+            raise SystemExit(f"{single}: expected one line starting {HUGO_RELATED!r}")
+        single.write_text("".join(kept), encoding="utf-8")
     mounts = site / "mounts.toml"
     mounts.write_text(f'[[module.mounts]]\n  source = "content"\n  target = "content"\n'
                       f'[[module.mounts]]\n  source = "{content}"\n  target = "content/articles"\n', encoding="utf-8")
@@ -331,7 +354,7 @@ def bench_ours(args: argparse.Namespace, folder: Path, n: int, runs: int) -> Res
 
 def bench_hugo(args: argparse.Namespace, folder: Path, n: int, runs: int) -> tuple[Result, Result]:
     hugo, pagefind = Result("Hugo", n), Result("Pagefind (on Hugo)", n)
-    site, mounts = hugo_site(folder, folder / "content")
+    site, mounts = hugo_site(folder, folder / "content", related=not args.hugo_without_related)
     out, cache = folder / "out-hugo", folder / "hugo-cache"
     binary = args.hugo
     command = [binary, "--quiet", "--source", str(site), "--config", f"{site / 'hugo.toml'},{mounts}",
@@ -468,6 +491,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--import-limit", type=int, default=1000, help="import throughput is measured on at most this many seeds")
     parser.add_argument("--import-runs", type=int, default=None, help="import runs (default: --runs)")
     parser.add_argument("--skip", default="", help="comma-separated: import,ours,hugo,pelican")
+    parser.add_argument("--hugo-without-related", action="store_true",
+                        help="build Hugo's site without its related-articles list (ours always has one)")
     args = parser.parse_args(argv)
     args.site_gen_root = args.site_gen_root.resolve()
     args.peers_venv = args.peers_venv.absolute()

@@ -177,6 +177,12 @@ def pick_queries(texts: dict[str, str], articles: list, rng: random.Random) -> l
     return queries
 
 
+# Bytes are measured on every QUERY_BYTES_STEP-th query (each in a fresh browser context, so ~2 s each);
+# QUERY_BUDGET is issue 6's target for what one query may cost a reader.
+QUERY_BYTES_STEP = 2
+QUERY_BUDGET = 300_000
+
+
 class Quiet(http.server.SimpleHTTPRequestHandler):
     def log_message(self, *args: object) -> None:
         pass
@@ -254,8 +260,8 @@ def measure_in_browser(served: Path, variant: str, queries: list[tuple[str, str]
             if hit < len(truth) or len(found) > hit:
                 misses.append(f"{query}: {hit}/{len(truth)} found, {len(found) - hit} extra")
         # Bytes: a fresh browser context (cold cache) per query, as a reader who opens the page and searches.
-        opening, per_query = [], []
-        for _kind, query in queries[::3]:
+        opening, per_query, costs = [], [], []
+        for kind, query in queries[::QUERY_BYTES_STEP]:
             context = browser.new_context()
             tab = context.new_page()
             got: list[int] = []
@@ -266,6 +272,7 @@ def measure_in_browser(served: Path, variant: str, queries: list[tuple[str, str]
             tab.evaluate("q => bench.firstPage(q)", query)
             opening.append(opened)
             per_query.append(sum(got) - opened)
+            costs.append((sum(got) - opened, kind, query))
             context.close()
         browser.close()
     httpd.shutdown()
@@ -281,6 +288,11 @@ def measure_in_browser(served: Path, variant: str, queries: list[tuple[str, str]
     print(f"  bytes to open the search page: {max(opening) / 1024:.0f} KiB; per query (chunks + 10 results): "
           f"median {per_query[len(per_query) // 2] / 1024:.0f} KiB, max {per_query[-1] / 1024:.0f} KiB "
           f"over {len(per_query)} queries")
+    under = sum(b < QUERY_BUDGET for b in per_query)
+    print(f"  under {QUERY_BUDGET:,} bytes: {under}/{len(per_query)}; 75th percentile "
+          f"{per_query[(len(per_query) * 3) // 4] / 1024:.0f} KiB, 90th {per_query[(len(per_query) * 9) // 10] / 1024:.0f} KiB")
+    for size, kind, query in sorted(costs, reverse=True)[:6]:
+        print(f"    costliest: {query} ({kind}) {size / 1024:.0f} KiB")
     for line in misses[:12]:
         print("    miss:", line)
     print("  sample:", json.dumps([q for _, q in queries[:12]], ensure_ascii=False))

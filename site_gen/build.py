@@ -177,7 +177,8 @@ def _build(options: BuildOptions) -> BuildReport:
         gazetteer, region_table = _reference_data(cache, inputs, data_dir)
         model = build_model(published, gazetteer, region_table, slug_memo=slug_memo)
         global_key = inputs or repr(config)  # code, config, templates: what every page's bytes depend on
-        fingerprints = Fingerprints(global_key, model.articles)
+        files = {id(entry[3]): Fingerprints.file_digest(name, entry[2]) for name, entry in memo.items()} if memo else None
+        fingerprints = Fingerprints(global_key, model.articles, files)
         pages, plan_memo = plan_pages(model, config, cache.load(PLAN_MEMO) if cache else None, fingerprints.digest)
     with report.stage("write"):
         spare = _spare(record, options.out_dir)

@@ -24,7 +24,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from multiprocessing import get_context
 from pathlib import Path
-from typing import Any, Callable, Iterable
+from typing import Any, Callable, Iterable, Mapping
 
 from site_gen.article import Article
 from site_gen.output import die_with_parent, link_or_copy, remove_file, safe_target
@@ -53,16 +53,22 @@ _LAST_DIGESTS: dict[int, tuple[Article, bytes]] = {}
 class Fingerprints:
     """page → 16-byte fingerprint (see the module docstring)."""
 
-    def __init__(self, global_key: str, articles: Iterable[Article]):
+    def __init__(self, global_key: str, articles: Iterable[Article], files: Mapping[int, bytes] | None = None):
+        """`files`: id(article) → a digest of the file the article was parsed from (file_digest), which
+        stands for the article's own digest (a fresh process would otherwise pickle 10,000 articles)."""
         global _LAST_DIGESTS
         self.key = global_key.encode()
         self.digests: dict[int, bytes] = {}
         self._articles: list[Article] = []  # keeps the ids in `digests` alive and unique
         last = _LAST_DIGESTS
+        files = files or {}
         for article in articles:
             known = last.get(id(article))
             if known is not None and known[0] is article:
                 self.digests[id(article)] = known[1]
+                self._articles.append(article)
+            elif id(article) in files:
+                self.digests[id(article)] = files[id(article)]
                 self._articles.append(article)
             else:
                 self.digest(article)
@@ -97,6 +103,13 @@ class Fingerprints:
             found = self.digests[id(article)] = hashlib.blake2b(buffer.getvalue(), digest_size=16).digest()
             self._articles.append(article)
         return found
+
+    @staticmethod
+    def file_digest(name: str, sha256: str) -> bytes:
+        """An article's digest from its file: the same name and bytes parse to the same Article under the
+        same code (the global key, part of every page's fingerprint and of the cache's key, covers the
+        code). A tag keeps it apart from the pickled digests of articles read without a memo."""
+        return hashlib.blake2b(f"file\0{name}\0{sha256}".encode(), digest_size=16).digest()
 
     def _reduce_article(self, article: Article) -> tuple[Callable[[bytes], bytes], tuple[bytes]]:
         return _article_ref, (self.digest(article),)

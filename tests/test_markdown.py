@@ -1,4 +1,5 @@
-"""Article Markdown: the converter without smarty is used only where smarty would change nothing."""
+"""Article Markdown: the faster converters (without smarty, without the inline stage) are used only where
+what they leave out would change nothing."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ _PIECES = st.sampled_from([
     "灵石经济技术开发区", "“新质生产力”", "——", "……", "。\n\n", "\n", "# ", "## ", "- ", "1. ", "> ", "**", "*",
     "[链接](https://example.org/a)", "![图](a.png)", "| 列 | 值 |\n|---|---|\n| 1 | 2 |\n", "<b>", "&amp;", "2024年",
     "`代码`", "   ", "-", ".", "..", "<", ">",
+    "\t", "  \n", "  \r\n", "\r\n", "\\", "_", "![", "]", "(", ")", "<https://example.org>", "a@b.cn", "&", "    缩进",
 ])
 
 
@@ -21,6 +23,21 @@ def test_fast_converter_matches_smarty_where_smarty_has_nothing_to_do(body):
     if pages._SMARTY_INPUT.search(body):
         return
     assert pages._MARKDOWN_PLAIN.reset().convert(body) == pages._MARKDOWN.reset().convert(body)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(_PIECES, max_size=30).map("".join))
+def test_converter_without_inline_stage_matches_where_no_inline_pattern_can_start(body):
+    if pages._INLINE_INPUT.search(body) or pages._SMARTY_INPUT.search(body):
+        return
+    assert pages._MARKDOWN_BARE.reset().convert(body) == pages._MARKDOWN_PLAIN.reset().convert(body)
+
+
+def test_inline_syntax_still_applies():
+    assert pages.markdown_to_html("**开发区**与[链接](https://example.org/a)") == \
+        '<p><strong>开发区</strong>与<a href="https://example.org/a" rel="noopener noreferrer">链接</a></p>'
+    assert pages.markdown_to_html("第一行  \n第二行") == "<p>第一行<br>\n第二行</p>"
+    assert pages.markdown_to_html("甲\t\n乙") == pages._MARKDOWN_PLAIN.reset().convert("甲\t\n乙")
 
 
 def test_smarty_still_applies_where_it_has_work():
@@ -39,3 +56,7 @@ def test_the_sample_articles_convert_the_same_either_way():
     assert plain  # the real articles take the fast path
     for body in plain:
         assert pages._MARKDOWN_PLAIN.reset().convert(body) == pages._MARKDOWN.reset().convert(body)
+    bare = [b for b in plain if not pages._INLINE_INPUT.search(b)]
+    assert bare  # and most skip the inline stage too
+    for body in bare:
+        assert pages._MARKDOWN_BARE.reset().convert(body) == pages._MARKDOWN.reset().convert(body)

@@ -49,3 +49,24 @@ def test_template_error_names_the_site_template_and_line(tmp_path: Path, run_cli
     result = run_cli(["build", "--no-import", "--no-search"], root)
     assert result.code == 1
     assert "zone.html:3:" in result.err and "no_such_value" in result.err
+
+
+def test_a_site_list_item_template_is_used_on_every_list(tmp_path: Path, run_cli) -> None:
+    # list_item() renders an article's list entry once per build and reuses it: the override must reach
+    # every list, each heading level must keep its own markup, and a zone page's mention must show.
+    root = write_fixture_site(tmp_path / "site")
+    templates = root / "themes" / "cards" / "templates"
+    templates.mkdir(parents=True)
+    (templates / "_list_item.html").write_text(
+        '<li class="card-{{ level }}"><a href="{{ card.url | url }}">{{ card.article.title }}</a>'
+        '{% if card.mention %}<q>{{ card.mention }}</q>{% endif %}</li>\n', encoding="utf-8")
+    (root / "site.yml").write_text("theme: cards\n", encoding="utf-8")
+    result = run_cli(["build", "--no-import", "--no-search"], root)
+    assert result.code == 0, result.err
+    public = root / "public"
+    home = (public / "index.html").read_text(encoding="utf-8")
+    tag_pages = list((public / "tags").glob("*/index.html"))
+    zone = (public / "zones" / "lingshi-jingkaiqu" / "index.html").read_text(encoding="utf-8")
+    assert 'class="card-3"' in home and 'class="item-title"' not in home
+    assert tag_pages and all('class="card-2"' in p.read_text(encoding="utf-8") for p in tag_pages)
+    assert "<q>" in zone and 'class="card-3"' in zone
