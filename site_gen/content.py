@@ -8,6 +8,7 @@ Input (write): an Article. Output: the file's exact text, deterministic byte for
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -153,7 +154,13 @@ def read_article(path: Path, root: Path | None = None) -> tuple[Article | None, 
 
 
 def content_files(content_dir: Path) -> list[Path]:
-    return sorted(p for p in content_dir.glob("*.md") if p.is_file()) if content_dir.is_dir() else []
+    """The folder's *.md files, sorted, hidden ones left out as glob("*.md") does (scandir: a third of its
+    time, with is_file, on 10,000 files)."""
+    if not content_dir.is_dir():
+        return []
+    with os.scandir(content_dir) as entries:
+        names = sorted(e.name for e in entries if e.name.endswith(".md") and not e.name.startswith(".") and e.is_file())
+    return [content_dir / name for name in names]
 
 
 # A parsed-file memo: file name → (size, mtime_ns, sha256 of the bytes, the Article). The build keeps it in
