@@ -137,6 +137,21 @@ def normalise_date(value: Any) -> str:
     raise ValueError(f"expected an ISO 8601 date, got {type(value).__name__}")
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _surrogate(value: Any) -> str | None:
+    """The first unpaired surrogate in a front-matter value (text, list or mapping), as an escape."""
+    if isinstance(value, str):
+        found = _SURROGATE.search(value)
+        return f"\\u{ord(found.group(0)):04x}" if found else None
+    if isinstance(value, dict):
+        value = [*value.keys(), *value.values()]
+    if isinstance(value, list):
+        return next((s for s in map(_surrogate, value) if s), None)
+    return None
+
+
 def article_from_front_matter(
     meta: Any, body: str, path: str, key_lines: dict[str, int] | None = None
 ) -> tuple[Article | None, list[Diagnostic]]:
@@ -160,6 +175,12 @@ def article_from_front_matter(
                 f"did you mean `{close[0]}`?" if close else "put site-specific keys under `extra:`")
             continue
         if value is None:
+            continue
+        surrogate = _surrogate(value)
+        if surrogate:
+            # A YAML escape such as "\ud801" alone: no UTF-8 page can hold it, so the build could not write it.
+            bad(key, f"`{key}` contains an unpaired surrogate escape ({surrogate})",
+                "write the character itself; a character beyond U+FFFF is one escape, e.g. \\U0002A6A5, not a pair")
             continue
         if key in STR_KEYS:
             if isinstance(value, (int, float)) and not isinstance(value, bool):

@@ -80,11 +80,12 @@ _MARKDOWN_PLAIN = markdown.Markdown(extensions=[e for e in MARKDOWN_EXTENSIONS i
 _SMARTY_INPUT = re.compile(r"""['"]|--|\.\.\.""")
 # The same converter without the inline stage, for bodies none of its patterns could match: Python-Markdown
 # tries 14 inline patterns on every paragraph, half the conversion of a plain Chinese article (0.70 → 0.31
-# ms) for no change. What they start on: ` \ [ ![ < & * _ and a line ending in two spaces (a tab can
-# become those spaces, and \r\n becomes \n, before the patterns run).
+# ms) for no change. What they start on: ` \ [ ![ < & * _ and a line ending in two spaces, which can also
+# appear only once Markdown has normalised the text: a tab becomes spaces, \r becomes \n, and the control
+# characters \x02 and \x03 (its own placeholder markers) are deleted.
 _MARKDOWN_BARE = markdown.Markdown(extensions=[e for e in MARKDOWN_EXTENSIONS if e != "smarty"], output_format="html")
 _MARKDOWN_BARE.treeprocessors.deregister("inline")
-_INLINE_INPUT = re.compile(r"[\\`*_\[<&\t]|  \r?\n")
+_INLINE_INPUT = re.compile(r"[\\`*_\[<&\t\r\x02\x03]|  \n")
 
 
 def markdown_to_html(body: str) -> str:

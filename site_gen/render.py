@@ -21,7 +21,7 @@ from markupsafe import Markup
 from site_gen.article import Article, parse_iso_date
 from site_gen.config import SiteConfig
 from site_gen.diagnostics import Diagnostic, SiteGenError
-from site_gen.pages import Page, markdown_to_html
+from site_gen.pages import Page, Shared, markdown_to_html
 
 BUILTIN_THEME = Path(__file__).resolve().parent.parent / "themes" / "default"
 
@@ -89,12 +89,17 @@ class ListItems:
         self.memo: dict[tuple[Any, ...], Markup] = {}
 
     def __call__(self, card: Any, level: int = 2) -> Markup:
-        # A card is a function of its article (named by its URL), plus the mention a zone page adds.
+        if not isinstance(card, Shared) and not (isinstance(card, dict) and isinstance(card.get("article"), Article)):
+            return self._render(card, level)  # not a planner's card (a theme's own list): nothing to reuse safely
+        # A planner's card is a function of its article (named by its URL), plus the mention a zone page adds.
         key = (card.get("url"), card.get("mention"), card.get("excerpt"), level)
         item = self.memo.get(key)
         if item is None:
-            item = self.memo[key] = Markup(self.env.get_template("_list_item.html").render(card=card, level=level))
+            item = self.memo[key] = self._render(card, level)
         return item
+
+    def _render(self, card: Any, level: int) -> Markup:
+        return Markup(self.env.get_template("_list_item.html").render(card=card, level=level))
 
 
 def make_environment(theme: Theme, config: SiteConfig) -> jinja2.Environment:

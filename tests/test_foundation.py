@@ -124,3 +124,14 @@ def test_search_page_finds_lingshi(built_sample, page) -> None:
     assert any(t.startswith("灵石经济技术开发区") for t in titles), titles
     assert page.js_errors == []
     assert not [e for e in page.console_errors if "Content Security Policy" in e], page.console_errors
+
+
+def test_content_files_are_the_md_files_glob_finds(tmp_path: Path) -> None:
+    from site_gen.content import content_files
+
+    for name in ("b.md", "a.md", ".hidden.md", "notes.txt", "c.MD"):
+        (tmp_path / name).write_text("x", encoding="utf-8")
+    (tmp_path / "dir.md").mkdir()
+    assert content_files(tmp_path) == sorted(p for p in tmp_path.glob("*.md") if p.is_file())
+    assert [p.name for p in content_files(tmp_path)] == [".hidden.md", "a.md", "b.md"]
+    assert content_files(tmp_path / "missing") == []

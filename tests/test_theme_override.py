@@ -70,3 +70,16 @@ def test_a_site_list_item_template_is_used_on_every_list(tmp_path: Path, run_cli
     assert 'class="card-3"' in home and 'class="item-title"' not in home
     assert tag_pages and all('class="card-2"' in p.read_text(encoding="utf-8") for p in tag_pages)
     assert "<q>" in zone and 'class="card-3"' in zone
+
+
+def test_list_items_of_a_themes_own_cards_are_not_shared(tmp_path: Path) -> None:
+    # Only the planner's cards (an Article inside) are reused by URL; a theme's own dicts render each time.
+    from site_gen.config import load_config
+    from site_gen.render import make_environment, resolve_theme
+
+    config = load_config(None, "https://example.org/")
+    env = make_environment(resolve_theme(config), config)
+    items = [env.globals["list_item"]({"article": {"title": title, "date": None, "source": None}, "url": None,
+                                       "mention": None, "excerpt": None, "date_note": None}, 2)
+             for title in ("甲", "乙")]
+    assert "甲" in items[0] and "乙" in items[1]
