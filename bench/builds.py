@@ -20,31 +20,7 @@ import time
 from dataclasses import replace
 from pathlib import Path
 
-SAMPLE_SECONDS = 0.5
-
-
-def tree_pss(root: int) -> int:
-    """Proportional set size (bytes) of a process and its descendants, now."""
-    children: dict[int, list[int]] = {}
-    for entry in os.listdir("/proc"):
-        if entry.isdigit():
-            try:
-                with open(f"/proc/{entry}/stat", "rb") as f:
-                    stat = f.read()
-            except OSError:
-                continue
-            children.setdefault(int(stat[stat.rindex(b")") + 2:].split()[1]), []).append(int(entry))
-    total, todo = 0, [root]
-    while todo:
-        pid = todo.pop()
-        todo.extend(children.get(pid, ()))
-        try:
-            with open(f"/proc/{pid}/smaps_rollup") as f:
-                total += next(int(line.split()[1]) * 1024 for line in f if line.startswith("Pss:"))
-        except (OSError, StopIteration):
-            pass
-    return total
-
+from run import SAMPLE_SECONDS, tree_memory  # noqa: E402 - bench/run.py sits next to this script
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
@@ -69,7 +45,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.memory:
         def sample() -> None:
             while not stop.wait(SAMPLE_SECONDS):
-                peak[0] = max(peak[0], tree_pss(os.getpid()))
+                peak[0] = max(peak[0], tree_memory(os.getpid()))
         threading.Thread(target=sample, daemon=True).start()
 
     def run(label: str) -> None:

@@ -74,7 +74,7 @@ def _children_map() -> dict[int, list[int]]:
     return children
 
 
-def _tree_rss(root: int) -> int:
+def tree_memory(root: int) -> int:
     """Memory (bytes) of a process and all its descendants, now: the sum of their proportional set sizes.
 
     PSS, not RSS: forked workers share their parent's pages until they write them, and summing RSS would
@@ -129,7 +129,7 @@ def measure(command: list[str], cwd: Path | None = None, env: dict[str, str] | N
     def sample() -> None:
         nonlocal peak
         while not done.is_set():
-            peak = max(peak, _tree_rss(process.pid))
+            peak = max(peak, tree_memory(process.pid))
             done.wait(SAMPLE_SECONDS)
 
     sampler = threading.Thread(target=sample, daemon=True)

@@ -81,11 +81,17 @@ def _canonicalize_language(bundle: Path, meta_hash: str) -> str:
         names.append([name, new_hash])
 
     meta[_META_FILTERS] = names
+    return replace_meta(bundle, meta_hash, meta)
+
+
+def replace_meta(bundle: Path, meta_hash: str, meta: Any) -> str:
+    """Write `meta` as the language's meta file in place of `pagefind.<meta_hash>.pf_meta`, named as
+    Pagefind names it; returns the new hash (for pagefind-entry.json)."""
     payload = cbor2.dumps(meta)
-    new_meta_hash = _short_hash(meta_hash, payload, {})
-    meta_path.unlink()
-    write_pagefind_file(bundle / f"pagefind.{new_meta_hash}.pf_meta", payload)
-    return new_meta_hash
+    new_hash = _short_hash(meta_hash, payload, {})
+    (bundle / f"pagefind.{meta_hash}.pf_meta").unlink()
+    write_pagefind_file(bundle / f"pagefind.{new_hash}.pf_meta", payload)
+    return new_hash
 
 
 def _short_hash(old: str, payload: bytes, taken: dict[str, bytes]) -> str:

@@ -41,7 +41,8 @@ from pathlib import Path
 
 import cbor2
 
-from site_gen.search_canonical import format_error, read_pagefind_file, read_payload, short_name, write_pagefind_file
+from site_gen.search_canonical import (format_error, read_pagefind_file, read_payload, replace_meta, short_name,
+                                      write_pagefind_file)
 from site_gen.search_text import CODE_LENGTH, CODE_PATTERN, han_char
 
 # Raw (uncompressed) CBOR bytes per chunk (gzip makes about half of it): smaller chunks cost a query
@@ -91,11 +92,7 @@ def _rechunk_language(bundle: Path, meta_hash: str, texts: Mapping[str, str], ch
         write_pagefind_file(bundle / "index" / f"{name}.pf_index", payload, compresslevel=4)
         chunks.append([chunk_from, words[-1][0], name])
     meta[_META_CHUNKS] = chunks
-    payload = cbor2.dumps(meta)
-    new_hash = short_name(language, payload, {})
-    meta_path.unlink()
-    write_pagefind_file(bundle / f"pagefind.{new_hash}.pf_meta", payload)
-    return new_hash
+    return replace_meta(bundle, meta_hash, meta)
 
 
 Entry = tuple[str, bytes]  # a word and its CBOR bytes
