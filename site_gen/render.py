@@ -80,8 +80,9 @@ class ListItems:
 
     An article is listed on a dozen pages (home, year, month, zones, regions, tags, categories, source,
     related lists), so each item is rendered once per build and heading level and then reused: the 10k
-    benchmark site has 260,060 list items and 59,728 distinct ones (zone pages add a mention sentence). The environment, and with it this memo, is
-    made anew for every build, so an item never outlives the articles it shows.
+    benchmark site has 260,060 list items and 59,728 distinct ones (zone pages add a mention sentence).
+    The environment, and with it this memo, is made anew for every build, so an item never outlives the
+    articles it shows.
     """
 
     def __init__(self, env: jinja2.Environment):
