@@ -131,12 +131,11 @@ def _code_table() -> dict[int, str]:
 
 
 # code_tokens in three passes of C code, not one Python call per run of characters (2× faster: 0.65 → 0.33 s
-# for 500 articles): every Han
-# character becomes "<RUN>code code<END>", so a run "灵石开" reads "<RUN>bw5 bw5<END><RUN>ddf ddf<END><RUN>8g0 8g0<END>".
-# Deleting each "<END><RUN>" joins a character's second copy to the next one's first: "<RUN>bw5 bw5ddf ddf8g0 8g0<END>";
-# what is left of <RUN> starts a run and is followed by a first copy that no pair needs. The markers are lone
-# surrogates, which indexed text never holds: content files must be UTF-8, and front matter refuses unpaired
-# surrogate escapes (site_gen/article.py).
+# for 500 articles). Every Han character becomes "<RUN>code code<END>", so a run "灵石开" reads
+# "<RUN>bw5 bw5<END><RUN>ddf ddf<END><RUN>8g0 8g0<END>". Deleting each "<END><RUN>" joins a character's second
+# copy to the next one's first: "<RUN>bw5 bw5ddf ddf8g0 8g0<END>"; what is left of <RUN> starts a run and is
+# followed by a first copy that no pair needs. The markers are lone surrogates, which indexed text never holds:
+# content files must be UTF-8, and front matter refuses unpaired surrogate escapes (site_gen/article.py).
 _RUN, _END = "\ud800", "\ud801"
 _RUN_START = re.compile(f"{_RUN}[0-9a-z]{{{CODE_LENGTH}}} ")
 _OTHER_WORD = re.compile(f"[^\\W_{HAN}]+")
