@@ -55,8 +55,7 @@ def _code_tokens_by_runs(text: str) -> str:
             return f" z{other} "
         codes = [han_code(c) for c in han]
         return " " + " ".join([a + b for a, b in zip(codes, codes[1:])] + [codes[-1]]) + " "
-    han = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
-    return " ".join(re.sub(f"([{han}]+)|([^\\W_{han}]+)", words, fold(text)).split())
+    return " ".join(re.sub(f"([{HAN}]+)|([^\\W_{HAN}]+)", words, fold(text)).split())
 
 
 def test_code_tokens_equal_the_run_by_run_reference() -> None:
