@@ -43,6 +43,7 @@ if TYPE_CHECKING:  # the importer (and jieba behind it) is only loaded when a bu
 REFERENCE_DATA = "reference.pickle"  # (inputs key, Gazetteer, RegionTable)
 PLAN_MEMO = "plan.pickle"  # pages.PlanMemo of the last build: related lists and mention sentences
 SEARCH_FILES = ("pagefind", "search/query.json")  # what index_site writes into the site
+SHARD_STORE = "search-shards"  # in the cache folder
 
 
 @dataclass(frozen=True)
@@ -208,8 +209,8 @@ def _build(options: BuildOptions) -> BuildReport:
                 if record.search != indexed_key:  # search_later: the index stays the previous one for now
                     report.search_pending, indexed_key = True, record.search
             else:
-                previous = options.out_dir / "pagefind"
-                index_site(stage, model, previous if record and previous.is_dir() else None)
+                # The prepared shards live in the cache: an edit re-indexes its shard only (search.py).
+                index_site(stage, model, cache.folder / SHARD_STORE if cache else None)
                 report.search_indexed = True
     with report.stage("publish"):
         swap_in(stage, options.out_dir, keep_previous=cache is not None)

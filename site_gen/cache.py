@@ -11,6 +11,8 @@ shape the output), so a new site_gen never reads an old site_gen's results.
     slugs.pickle                   term → slug (slugify loads jieba's dictionary; a term is slugged once)
     html/<aa>/<hash>.html          Markdown → sanitised HTML, by body hash
     out-<output dir>.pickle        the last build into that output folder (OutputRecord)
+    search-shards/<key>/           the search index's shards as Pagefind made them, prepared for the merge
+                                   (search.py, search_merge.py): an edit re-indexes one shard
 """
 
 from __future__ import annotations

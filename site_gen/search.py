@@ -28,6 +28,7 @@ import json
 import multiprocessing
 import os
 import re
+import shutil
 import subprocess
 import tempfile
 from concurrent.futures import ProcessPoolExecutor
@@ -38,9 +39,8 @@ from pathlib import Path
 from site_gen.article import Article
 from site_gen.diagnostics import Diagnostic, SiteGenError
 from site_gen.model import SiteModel
-from site_gen.output import die_with_parent, link_or_copy, link_tree
-from site_gen.search_canonical import canonicalize_bundle
-from site_gen.search_chunks import rechunk_bundle
+from site_gen.output import die_with_parent
+from site_gen.search_merge import merge_shards, prepare_shard
 from site_gen.search_text import code_tokens, fold, query_json
 
 # Markdown syntax that is not text: images, link targets, emphasis and heading/list/quote markers.
@@ -109,7 +109,7 @@ def render_document(doc: IndexDocument, text: Callable[[str], str] = code_tokens
     """
     e = html.escape
     fields = [f'<span data-pagefind-meta="title">{e(doc.title)}</span>',
-              f'<span data-pagefind-sort="date">{SENTINEL_SORT_KEY if doc == SENTINEL else doc.date or UNDATED_SORT_KEY}</span>']
+              f'<span data-pagefind-sort="date">{doc.date or UNDATED_SORT_KEY}</span>']
     if doc.date:
         fields.append(f'<span data-pagefind-meta="date">{doc.date}</span>')
     if doc.source:
@@ -175,130 +175,99 @@ def run_pagefind(documents: Path, bundle: Path) -> None:
 def shards(docs: list[IndexDocument], size: int) -> list[list[IndexDocument]]:
     """Consecutive slices of at most `size` documents (at least one slice, maybe empty).
 
-    The documents come newest first, so each shard holds one stretch of dates: the search page
-    orders date-sorted results shard by shard (search.js), which only works for such stretches.
+    The documents come newest first, so each shard holds one stretch of dates, and an edit to a
+    recent article (the usual case) re-indexes a recent shard.
     """
     return [docs[i:i + size] for i in range(0, len(docs), size)] or [[]]
 
 
-def shard_path(number: int) -> str:
-    """Where shard `number` lives below the bundle: shard 0 is the bundle itself (the page loads it)."""
-    return "" if number == 0 else f"s{number}/"
-
-
-# What the page needs of a shard it merges: the primary bundle (shard 0) brings the code and the
-# WebAssembly, and Pagefind's merged indexes reuse them.
-_SHARD_KEEP = ("pagefind-entry.json", ".pf_meta")
-
-
-# One document per shard that sorts after every article: search.js reads a date-sorted result's shard
-# from its score (a rank times the shard's tag), and Pagefind gives the last page of a shard's
-# newest-first order rank 0, which carries no tag (oldest first, ranks are negative and never 0).
-# Its one word, "_", is never searched (search.js treats it as punctuation) and it has no filters
-# (the page searches without words only with a filter), so no search finds it. Pagefind skips a
-# document without words.
-SENTINEL = IndexDocument(path="search/last/index.html", title="", paragraphs=("_",), date=None, source=None,
-                         filters=())
-SENTINEL_SORT_KEY = "0000-00-0"  # before UNDATED_SORT_KEY
-
-
-def index_shard(docs: list[IndexDocument], bundle: Path, primary: bool) -> None:
-    """One shard: write its documents into a temporary folder and run Pagefind over it into `bundle`.
+def index_shard(docs: list[IndexDocument], folder: Path) -> None:
+    """One shard: write its documents into a temporary folder, run Pagefind over it into `folder` and
+    prepare the result for the merge (search_merge.py).
 
     A pure function of its arguments, run in a process of its own: tokenizing is Python work and the
     Pagefind run that follows waits on a subprocess, so two shards use both cores.
     """
+    words_of: dict[str, list[str]] = {}
+    written: list[str] = []
+
+    def text(part: str) -> str:
+        words = code_tokens(part)
+        written.append(words)
+        return words
+
     with tempfile.TemporaryDirectory(prefix="site-gen-search-") as tmp:
-        write_documents([*docs, SENTINEL], Path(tmp))
-        run_pagefind(Path(tmp), bundle)
-    # Small index chunks: a query downloads little more than its own words (search_chunks.py).
-    # Only which characters a text holds matters there: fold the set of its characters, not the whole text.
-    rechunk_bundle(bundle, {document_url(doc): fold("".join({*doc.title, *"".join(doc.paragraphs)}))
-                            for doc in [*docs, SENTINEL]})
-    canonicalize_bundle(bundle)  # Pagefind orders filter values at random (search_canonical.py)
-    if not primary:
-        for path in bundle.iterdir():
-            if path.is_file() and not path.name.endswith(_SHARD_KEEP):
-                path.unlink()
+        for doc in docs:
+            write_documents([doc], Path(tmp), text)
+            words_of[document_url(doc)] = " ".join(written).split()
+            written.clear()
+        run_pagefind(Path(tmp), folder)
+    # Only which characters a text holds matters for the companion words: fold the set of its characters.
+    prepare_shard(folder, words_of, {document_url(doc): fold("".join({*doc.title, *"".join(doc.paragraphs)}))
+                                     for doc in docs})
 
 
 def index_bundle(docs: list[IndexDocument], bundle: Path, shard_size: int | None = None,
-                 workers: int | None = None, previous: Path | None = None) -> list[str]:
-    """Index `docs` (newest first) into `bundle` in shards; returns the merged shards' paths below it.
+                 workers: int | None = None, store: Path | None = None) -> None:
+    """Index `docs` (newest first) into the bundle folder `bundle`: in shards, merged into one index.
 
     Pagefind's memory grows with the words it holds (about 0.7 GB per 1,000 articles here), so a
-    shard of SHARD_SIZE articles is indexed per run, at most `workers` runs at a time (MAX_INDEX_RUNS, fewer on fewer CPUs).
+    shard of SHARD_SIZE articles is indexed per run, at most `workers` runs at a time (MAX_INDEX_RUNS,
+    fewer on fewer CPUs). The prepared shards are kept in `store` by their key (`shard_key`), so the
+    next build re-indexes only the shards whose articles changed; without a store they are temporary.
     """
-    size = shard_size or SHARD_SIZE
-    parts = shards(docs, size)
-    # Memory, not CPUs, bounds this: each run holds ~0.4 GB, so at most MAX_INDEX_RUNS at a time.
+    if store is None:
+        with tempfile.TemporaryDirectory(prefix="site-gen-shards-") as tmp:
+            return index_bundle(docs, bundle, shard_size, workers, Path(tmp))
+    parts = shards(docs, shard_size or SHARD_SIZE)
     available = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
-    workers = max(1, min(workers or min(MAX_INDEX_RUNS, available), len(parts)))
-    targets = [bundle / shard_path(n) for n in range(len(parts))]
-    keys = {shard_path(n) or "0": shard_key(part, n == 0) for n, part in enumerate(parts)}
-    reused = reuse_shards(previous, bundle, keys) if previous is not None else set()
-    todo = [n for n in range(len(parts)) if (shard_path(n) or "0") not in reused]
-    workers = max(1, min(workers, len(todo) or 1))
-    if workers == 1:
+    # Memory, not CPUs, bounds this: each run holds ~0.4 GB, so at most MAX_INDEX_RUNS at a time.
+    workers = max(1, workers or min(MAX_INDEX_RUNS, available))
+    keys = [shard_key(part) for part in parts]
+    store.mkdir(parents=True, exist_ok=True)
+    todo = [n for n, key in enumerate(keys) if not (store / key / PREPARED).is_file()]
+    for n in todo:
+        shutil.rmtree(store / keys[n], ignore_errors=True)  # what a killed build left half made
+    jobs = min(workers, len(todo)) or 1
+    if jobs == 1:
         for n in todo:
-            index_shard(parts[n], targets[n], n == 0)
+            _index_into_store(parts[n], store / keys[n])
     else:
-        with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork"),
+        with ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("fork"),
                                  initializer=die_with_parent, initargs=(os.getpid(),)) as pool:
-            for done in [pool.submit(index_shard, parts[n], targets[n], n == 0) for n in todo]:
+            for done in [pool.submit(_index_into_store, parts[n], store / keys[n]) for n in todo]:
                 done.result()
-    bundle.mkdir(parents=True, exist_ok=True)
-    (bundle / SHARD_KEYS).write_text(json.dumps(keys, sort_keys=True, indent=0) + "\n", encoding="utf-8")
-    return [shard_path(n) for n in range(1, len(parts))]
+    dates = {document_url(doc): doc.date or UNDATED_SORT_KEY for doc in docs}
+    merge_shards([store / key for key in keys], bundle, dates.__getitem__, workers=workers)
+    for old in store.iterdir():  # shards of articles that changed since
+        if old.name not in keys:
+            shutil.rmtree(old, ignore_errors=True)
 
 
-# Which documents (and which indexer) made each shard: an edit to one article re-indexes only its shard
-# (the others are linked from the previous bundle), so a one-article edit costs one Pagefind run, not ten.
-SHARD_KEYS = "shard-keys.json"
+PREPARED = "site-gen-prepared"  # written last into a shard's folder in the store: the shard is complete
 
 
-def shard_key(docs: list[IndexDocument], primary: bool) -> str:
+def _index_into_store(docs: list[IndexDocument], folder: Path) -> None:
+    index_shard(docs, folder)
+    (folder / PREPARED).write_text("", encoding="utf-8")
+
+
+def shard_key(docs: list[IndexDocument]) -> str:
+    """What a shard is made of: the indexer's code and its documents, in order."""
     from site_gen.cache import code_key
 
-    digest = hashlib.sha256(f"{code_key()}\0{primary}\0".encode("utf-8"))
-    for doc in [*docs, SENTINEL]:
+    digest = hashlib.sha256(f"{code_key()}\0{len(docs)}\0".encode("utf-8"))
+    for doc in docs:
         digest.update(repr(doc).encode("utf-8"))  # the document's fields; rendering it would tokenize it twice
         digest.update(b"\0")
-    return digest.hexdigest()
+    return digest.hexdigest()[:32]
 
 
-def reuse_shards(previous: Path, bundle: Path, keys: dict[str, str]) -> set[str]:
-    """Link the previous bundle's shards whose key is unchanged into `bundle`; returns their names."""
-    try:
-        old = json.loads((previous / SHARD_KEYS).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return set()
-    reused = set()
-    for name, key in keys.items():
-        if old.get(name) != key:
-            continue
-        if name == "0":  # the bundle's own files and index folders, not the other shards' folders
-            for path in previous.iterdir():
-                if path.is_dir() and re.fullmatch(r"s\d+", path.name):
-                    continue
-                if path.is_dir():
-                    link_tree(path, bundle / path.name)
-                elif path.name != SHARD_KEYS:
-                    bundle.mkdir(parents=True, exist_ok=True)
-                    link_or_copy(path, bundle / path.name)
-        elif (previous / name).is_dir():
-            link_tree(previous / name, bundle / name)
-        else:
-            continue
-        reused.add(name)
-    return reused
-
-
-def index_site(site: Path, model: SiteModel, previous: Path | None = None) -> int:
-    """Index the model's articles into `site/pagefind/`, reusing the unchanged shards of the `previous`
-    bundle when given; returns the number of articles indexed."""
+def index_site(site: Path, model: SiteModel, store: Path | None = None) -> int:
+    """Index the model's articles into `site/pagefind/`, keeping the prepared shards in `store` (reused
+    where unchanged, `index_bundle`); returns the number of articles indexed."""
     docs = list(index_documents(model))
-    merged = index_bundle(docs, site / "pagefind", previous=previous)
+    index_bundle(docs, site / "pagefind", store=store)
     (site / "search").mkdir(exist_ok=True)
-    (site / "search" / "query.json").write_text(query_json(shards=merged), encoding="utf-8")
+    (site / "search" / "query.json").write_text(query_json(), encoding="utf-8")
     return len(docs)

@@ -84,12 +84,15 @@ def _canonicalize_language(bundle: Path, meta_hash: str) -> str:
     return replace_meta(bundle, meta_hash, meta)
 
 
-def replace_meta(bundle: Path, meta_hash: str, meta: Any) -> str:
-    """Write `meta` as the language's meta file in place of `pagefind.<meta_hash>.pf_meta`, named as
-    Pagefind names it; returns the new hash (for pagefind-entry.json)."""
+def replace_meta(bundle: Path, meta_hash: str | None, meta: Any, language: str | None = None) -> str:
+    """Write `meta` as the language's meta file in place of `pagefind.<meta_hash>.pf_meta` (none: a new
+    meta for `language`), named as Pagefind names it; returns the new hash (for pagefind-entry.json)."""
     payload = cbor2.dumps(meta)
-    new_hash = _short_hash(meta_hash, payload, {})
-    (bundle / f"pagefind.{meta_hash}.pf_meta").unlink()
+    if meta_hash is None:
+        new_hash = short_name(language or "", payload, {})
+    else:
+        new_hash = _short_hash(meta_hash, payload, {})
+        (bundle / f"pagefind.{meta_hash}.pf_meta").unlink()
     write_pagefind_file(bundle / f"pagefind.{new_hash}.pf_meta", payload)
     return new_hash
 

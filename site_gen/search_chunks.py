@@ -36,7 +36,7 @@ import functools
 import io
 import json
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 import cbor2
@@ -79,7 +79,7 @@ def _rechunk_language(bundle: Path, meta_hash: str, texts: Mapping[str, str], ch
         entries += _word_entries(bundle / "index" / f"{chunk_hash}.pf_index")
     if any(a[0] >= b[0] for a, b in zip(entries, entries[1:])):
         raise format_error(bundle / "index", "the words are not in order")
-    companions = Companions(bundle, meta[1], texts)
+    companions = Companions.of_bundle(bundle, meta[1], texts)
     for _from, _to, chunk_hash in listed:
         (bundle / "index" / f"{chunk_hash}.pf_index").unlink()
 
@@ -162,18 +162,23 @@ def _cut(groups: list[tuple[str | None, list[Entry]]], companions: "Companions",
 class Companions:
     """Companion words: for a character, the pages whose text contains it (module docstring)."""
 
-    def __init__(self, bundle: Path, pages: list, texts: Mapping[str, str]) -> None:
-        self.characters: list[frozenset[str]] = []  # page number → the characters of its text
+    def __init__(self, pages_of: Callable[[str], list[int]]) -> None:
+        self.pages_of = pages_of  # a character → the pages (ascending) whose text holds it
+
+    @classmethod
+    def of_bundle(cls, bundle: Path, pages: list, texts: Mapping[str, str]) -> "Companions":
+        """The companions of a bundle's pages, their texts looked up by the URLs in their fragments."""
+        characters: list[frozenset[str]] = []  # page number → the characters of its text
         for page_hash, _word_count in pages:
             path = bundle / "fragment" / f"{page_hash}.pf_fragment"
             url = read_fragment(path).get("url", "")
             if url not in texts:  # a page the companions would silently leave out
                 raise format_error(path, f"the page {url!r} is not among the documents indexed")
-            self.characters.append(frozenset(texts[url]))
+            characters.append(frozenset(texts[url]))
+        return cls(lambda char: [page for page, chars in enumerate(characters) if char in chars])
 
     def entry(self, code: str) -> Entry:
-        char = han_char(code)
-        pages = [page for page, characters in enumerate(self.characters) if char in characters]
+        pages = self.pages_of(han_char(code))
         word = code + COMPANION
         # CBOR of [word, [[page difference, [], []], …], []], written directly: cbor2 takes ten times longer.
         head = cbor2.dumps(word)

@@ -165,12 +165,10 @@ def _mark_other(match: re.Match[str]) -> str:
     return f" {LATIN_MARK}{match.group(0)} "
 
 
-def query_json(gram: int = GRAM, shards: list[str] | tuple[str, ...] = (), scheme: str = SCHEME) -> str:
-    """What the search page needs to prepare a query as the index was prepared and to load the index:
-    {"scheme": "codes" or "chars", "gram": n (chars scheme), "t": traditional chars, "s": simplified
-    chars (same order), "shards": paths below the bundle of the shards to merge after the bundle itself
-    (site_gen/search.py)}."""
+def query_json(gram: int = GRAM, scheme: str = SCHEME) -> str:
+    """What the search page needs to prepare a query as the index was prepared: {"scheme": "codes" or
+    "chars", "gram": n (chars scheme), "t": traditional chars, "s": simplified chars (same order)}."""
     table = t2s_map()
     keys = "".join(sorted(table))
-    return json.dumps({"scheme": scheme, "gram": gram, "t": keys, "s": "".join(table[k] for k in keys),
-                       "shards": list(shards)}, ensure_ascii=False, separators=(",", ":"))
+    return json.dumps({"scheme": scheme, "gram": gram, "t": keys, "s": "".join(table[k] for k in keys)},
+                      ensure_ascii=False, separators=(",", ":"))

@@ -135,20 +135,23 @@ def full_tree(folder: Path) -> dict[str, str]:
 
 def test_an_edit_reindexes_only_its_search_shard(site: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from site_gen import search
+    from site_gen.build import SHARD_STORE
+    from site_gen.cache import CACHE_DIR
 
     monkeypatch.setattr(search, "SHARD_SIZE", 20)  # 60 articles: three shards
     build_site(site, "public", search=True)
-    public = site / "public" / "pagefind"
-    assert (public / "s1").is_dir() and (public / "s2").is_dir()
-    newest_shard_file = next(p for p in sorted((public / "index").glob("*")))
-    inode_before = newest_shard_file.stat().st_ino
-    # The oldest article lives in the last shard: editing it leaves shards 0 and 1 as they were.
+    store = site / CACHE_DIR / SHARD_STORE
+    before = {p.name: (p / search.PREPARED).stat().st_ino for p in store.iterdir()}
+    assert len(before) == 3
+    # The oldest article lives in the last shard: editing it leaves the two newer shards as they were.
     oldest = min((site / "content").glob("*.md"), key=lambda p: p.read_text(encoding="utf-8").split("date: ")[1][:12]
                  if "date: " in p.read_text(encoding="utf-8") else "9999")
     oldest.write_text(oldest.read_text(encoding="utf-8") + "\n旧文新增的一段。\n", encoding="utf-8")
     second = build_site(site, "public", search=True)
     assert second.search_indexed
-    assert (public / "index" / newest_shard_file.name).stat().st_ino == inode_before  # linked, not re-made
+    after = {p.name: (p / search.PREPARED).stat().st_ino for p in store.iterdir()}
+    assert len(after) == 3 and len(set(after) & set(before)) == 2  # one shard re-made, the old one removed
+    assert all(after[name] == before[name] for name in set(after) & set(before))  # kept, not re-made
     # ... and the whole site, search bundle included, is what a cold build makes.
     build_site(site, "cold", cache=False, search=True)
     assert full_tree(site / "public") == full_tree(site / "cold")

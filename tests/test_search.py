@@ -7,6 +7,7 @@ Simplified and Traditional queries, 2-character words, names, several words, fil
 
 from __future__ import annotations
 
+import json
 import random
 import re
 from urllib.parse import quote
@@ -14,8 +15,7 @@ from urllib.parse import quote
 import pytest
 import yaml
 
-from site_gen.search import (UNDATED_SORT_KEY, IndexDocument, plain_paragraphs, render_document, shard_path,
-                             shards)
+from site_gen.search import UNDATED_SORT_KEY, IndexDocument, plain_paragraphs, render_document, shards
 from site_gen.search_text import HAN, code_tokens, fold, han_code, query_json, t2s_map, tokenize
 
 from conftest import SubpathServer, write_site
@@ -172,17 +172,17 @@ def search_site(tmp_path_factory: pytest.TempPathFactory):
         yield articles, root, server
 
 
-def test_only_articles_are_indexed(search_site) -> None:
+def test_only_articles_are_indexed_in_one_merged_bundle(search_site) -> None:
     articles, root, _server = search_site
     bundle = root / "public" / "pagefind"
     assert (bundle / "pagefind.js").is_file()
-    settings = yaml.safe_load((root / "public" / "search" / "query.json").read_text(encoding="utf-8"))
-    assert settings["shards"] == ["s1/", "s2/", "s3/"]
     fragments = list(bundle.glob("**/fragment/*.pf_fragment"))
-    assert len(fragments) == len(articles) + 4  # and one sentinel per shard (site_gen/search.py says why)
-    for shard in settings["shards"]:  # merged shards carry their index, not a second copy of the code
-        assert (bundle / shard / "pagefind-entry.json").is_file()
-        assert not (bundle / shard / "pagefind.js").exists()
+    assert len(fragments) == len(articles)  # four shards, merged: one bundle, one page per article
+    metas = list(bundle.glob("**/*.pf_meta"))
+    assert len(metas) == 1
+    entry = json.loads((bundle / "pagefind-entry.json").read_text(encoding="utf-8"))
+    assert entry["languages"]["und"]["page_count"] == len(articles)
+    assert not [p for p in bundle.iterdir() if p.is_dir() and p.name not in ("index", "fragment", "filter")]
 
 
 def test_shards_are_consecutive_stretches_newest_first() -> None:
@@ -190,7 +190,6 @@ def test_shards_are_consecutive_stretches_newest_first() -> None:
             for i in range(5)]
     assert [[d.path[:2] for d in part] for part in shards(docs, 2)] == [["a0", "a1"], ["a2", "a3"], ["a4"]]
     assert shards([], 2) == [[]]
-    assert [shard_path(n) for n in range(3)] == ["", "s1/", "s2/"]
 
 
 def open_search(page, server: SubpathServer, params: str) -> None:

@@ -201,7 +201,7 @@ def test_builds_are_reproducible(tmp_path: Path) -> None:
 
 
 def test_sharded_search_bundles_are_reproducible(tmp_path: Path) -> None:
-    """Every shard's filter files and meta (pagefind/s1/, …) come out the same, run after run."""
+    """The bundle merged from three shards (filter files, meta, index chunks) comes out the same, run after run."""
     from site_gen.search import IndexDocument, index_bundle
     docs = [IndexDocument(path=f"articles/a{i}/index.html", title=f"标题{i}", paragraphs=(f"太原 经济 {i}",),
                           date=f"2024-01-{i % 28 + 1:02d}", source=f"来源{i % 7}",
@@ -212,7 +212,7 @@ def test_sharded_search_bundles_are_reproducible(tmp_path: Path) -> None:
         index_bundle(docs, tmp_path / str(n), shard_size=20, workers=2)
         trees.append(tree_digest(tmp_path / str(n)))
     assert trees[0] == trees[1]
-    assert sum(k.endswith(".pf_filter") for k in trees[0]) == 9  # 3 filters in each of 3 shards
+    assert sum(k.endswith(".pf_filter") for k in trees[0]) == 3  # zone, city, year: one file each, merged
 
 
 def search_fragments(public: Path) -> dict[str, object]:

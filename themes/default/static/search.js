@@ -224,7 +224,7 @@
     if (!parts.length) { parts = [null]; }
     return Promise.all(parts.map(function (p) { return pagefind.search(p, opts); })).then(function (all) {
       var first = all[0];
-      var ordered = orderBy(first.results, opts.sort);
+      var ordered = first.results; // Pagefind's order: by relevance, or by date when sorted
       if (all.length === 1) {
         return { results: ordered, filters: first.filters, totalFilters: first.totalFilters,
                  unfilteredResultCount: first.unfilteredResultCount };
@@ -237,13 +237,6 @@
     });
   };
 
-  // The index comes in shards (site_gen/search.py), each one stretch of dates, newest first; the
-  // bundle itself is shard 0 and the others are merged into it. Pagefind merges the shards' results by
-  // score alone, and with a sort the score is the page's rank in its shard's order, so every shard
-  // tags its scores: shard k's weight is 1 + k * SHARD_TAG. The tag changes a relevance score by at
-  // most 0.01 % and lets orderBy() below put date-sorted results back in order.
-  var SHARD_TAG = 1e-7;
-
   function createSearcher(bundlePath, queryUrl) {
     bundlePath = new URL(bundlePath, document.baseURI).href; // import() needs a URL, not a bare path
     var settingsLoad = fetch(queryUrl).then(function (r) {
@@ -252,13 +245,8 @@
     });
     var pagefindLoad = Promise.all([import(bundlePath + "pagefind.js"), settingsLoad]).then(function (loaded) {
       var pagefind = loaded[0];
-      var shards = loaded[1].shards || [];
-      return pagefind.options({ excerptLength: 50 }).then(function () {
-        return Promise.all(shards.map(function (path, i) {
-          return pagefind.mergeIndex(new URL(path, bundlePath).pathname,
-                                     { indexWeight: 1 + (i + 1) * SHARD_TAG, excerptLength: 50 });
-        }));
-      })
+      // One index, merged from the shards Pagefind built (site_gen/search_merge.py).
+      return pagefind.options({ excerptLength: 50 })
         // filters() loads every filter's values once: Pagefind counts only the filters it has loaded.
         .then(function () { return pagefind.filters(); })
         .then(function () { return pagefind; });
@@ -266,21 +254,6 @@
     return Promise.all([pagefindLoad, settingsLoad]).then(function (loaded) {
       return new Searcher(loaded[0], makeFold(loaded[1]), loaded[1].gram || 1, loaded[1].scheme || "chars");
     });
-  }
-
-  // Date-sorted results in order: shard by shard (newest stretch first for "desc"), and within a
-  // shard by rank. A result's score is rank * (1 + k * SHARD_TAG), rank a whole number: 1, 2, … from
-  // the end of the shard's order newest first, -1, -2, … from its start oldest first.
-  function orderBy(results, sort) {
-    var direction = sort && sort.date;
-    if (!direction) { return results; }
-    var keyed = results.map(function (r) {
-      var rank = Math.round(r.score);
-      var shard = rank !== 0 ? Math.round((r.score / rank - 1) / SHARD_TAG) : 0;
-      return [direction === "asc" ? -shard : shard, -rank, r];
-    });
-    keyed.sort(function (a, b) { return (a[0] - b[0]) || (a[1] - b[1]); });
-    return keyed.map(function (k) { return k[2]; });
   }
 
   window.SiteSearch = { createSearcher: createSearcher, queryParts: queryParts, codeParts: codeParts,

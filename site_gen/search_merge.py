@@ -1,0 +1,324 @@
+"""One index from many: the shards Pagefind indexed one run at a time, merged into the bundle the page loads.
+
+Why: Pagefind's memory grows with the words one run holds, so the articles are indexed in shards
+(site_gen/search.py). Searching the shards side by side (`pagefind.mergeIndex()`) made every query load one
+index chunk per word *and shard*: 20 chunks for a rare word at 10,000 articles, and opening the page
+loaded 20 metas. Merged, a word is one entry in one chunk, the page opens one meta, and Pagefind's own
+date sort and filter counts span the whole archive.
+
+How: Pagefind writes a word's postings as [word, [[page difference, locs, meta locs], …], []]: page
+numbers are differences from the previous posting's, so a shard's postings keep their bytes in the
+merged entry, all but the first difference, which becomes the distance from the previous shard's last
+page. That last page is the sum of the differences; instead of decoding millions of postings,
+`prepare_shard` takes it from the documents' own words (which pages hold a word), and trusts it only
+when the entry agrees: the same number of pages and the same first page. Other entries (Pagefind's
+words from the title metadata, Latin words it may normalise) are decoded.
+
+Steps:
+- `prepare_shard` (in the shard's worker, after its Pagefind run): the entries of its word index, with
+  each entry's page count, first and last page, in one file per bucket of words (by first character),
+  and which pages hold each Han character (for the companion words of search_chunks.py); the index
+  chunks themselves are removed.
+- `merge_shards`: pages, fragments, filters and the date sort concatenated with each shard's page
+  offset; each bucket's words merged and cut into small chunks (search_chunks.py) in a pool of
+  processes; one meta and `pagefind-entry.json`.
+"""
+
+from __future__ import annotations
+
+import bisect
+import functools
+import heapq
+import json
+import multiprocessing
+import os
+import pickle
+import re
+from collections import Counter
+from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+import cbor2
+
+from site_gen.output import die_with_parent, link_or_copy
+from site_gen.search_canonical import (format_error, read_pagefind_file, replace_meta, short_name,
+                                      write_pagefind_file)
+from site_gen import search_chunks
+from site_gen.search_chunks import Companions, Entry, _array_header, _cut, _groups, _header, _word_entries, read_fragment
+from site_gen.search_text import CODE_PATTERN
+
+_META_PAGES, _META_CHUNKS, _META_FILTERS, _META_SORTS = 1, 2, 3, 4
+WORDS_FILE = "site-gen-words-{}.pickle"  # one per bucket, in a prepared shard
+CHARACTERS_FILE = "site-gen-characters.pickle"
+URLS_FILE = "site-gen-urls.json"
+# Words are bucketed by their first character, cut at the base-36 digits the codes start with: each
+# bucket is one stretch of the words' order, merged on its own.
+_BOUNDS = "0123456789abcdefghijklmnopqrstuvwxyz"
+BUCKETS = len(_BOUNDS) + 1
+_CODE_WORD = re.compile(f"(?:{CODE_PATTERN}){{1,2}}")  # a character's code or a pair's
+
+
+def bucket_of(word: str) -> int:
+    return bisect.bisect_right(_BOUNDS, word[:1])
+
+
+@dataclass(frozen=True)
+class Part:
+    """One shard's entry for a word: its pages (shard-local numbers) and its postings' bytes."""
+
+    count: int
+    first: int
+    last: int
+    rest: bytes  # the postings after the first page difference, without the entry's closing []
+
+
+def prepare_shard(bundle: Path, words_of: Mapping[str, Sequence[str]], characters_of: Mapping[str, str]) -> None:
+    """Get a bundle Pagefind just wrote ready for `merge_shards` (module docstring).
+
+    `words_of`: each page's URL ("/articles/x/") → the words its document was written with;
+    `characters_of`: URL → its characters, folded as the index words were.
+    """
+    entry = json.loads((bundle / "pagefind-entry.json").read_text(encoding="utf-8"))
+    languages = entry.get("languages", {})
+    if len(languages) != 1:
+        raise format_error(bundle / "pagefind-entry.json", f"{len(languages)} languages, expected one")
+    meta_hash = next(iter(languages.values()))["hash"]
+    meta = read_pagefind_file(bundle / f"pagefind.{meta_hash}.pf_meta")
+    urls = []
+    for page_hash, _word_count in meta[_META_PAGES]:
+        path = bundle / "fragment" / f"{page_hash}.pf_fragment"
+        url = read_fragment(path).get("url", "")
+        if url not in words_of or url not in characters_of:
+            raise format_error(path, f"the page {url!r} is not among the documents indexed")
+        urls.append(url)
+
+    pages_of_word = _page_stats([words_of[url] for url in urls])
+    buckets: list[list[tuple[str, Part]]] = [[] for _ in range(BUCKETS)]
+    chunk_paths = [bundle / "index" / f"{chunk_hash}.pf_index" for _f, _t, chunk_hash in meta[_META_CHUNKS]]
+    for path in chunk_paths:
+        for word, data in _word_entries(path):
+            buckets[bucket_of(word)].append((word, _part(word, data, pages_of_word, path)))
+    for number, words in enumerate(buckets):
+        _dump(bundle / WORDS_FILE.format(number), words)
+    characters: dict[str, list[int]] = {}
+    for page, url in enumerate(urls):
+        for char in set(characters_of[url]):
+            characters.setdefault(char, []).append(page)
+    _dump(bundle / CHARACTERS_FILE, characters)
+    (bundle / URLS_FILE).write_text(json.dumps(urls, ensure_ascii=False), encoding="utf-8")
+    for path in chunk_paths:
+        path.unlink()
+
+
+def _page_stats(page_words: list[Sequence[str]]) -> dict[str, tuple[int, int, int]]:
+    """Each code word → (pages holding it, first page, last page)."""
+    counts: Counter[str] = Counter()
+    first: dict[str, int] = {}
+    last: dict[str, int] = {}
+    unique = [set(words) for words in page_words]
+    for page, words in enumerate(unique):
+        counts.update(words)
+        last.update(dict.fromkeys(words, page))
+    for page in range(len(unique) - 1, -1, -1):
+        first.update(dict.fromkeys(unique[page], page))
+    return {word: (count, first[word], last[word]) for word, count in counts.items()}
+
+
+def _part(word: str, data: bytes, stats: Mapping[str, tuple[int, int, int]], path: Path) -> Part:
+    """An entry's pages and posting bytes; its last page from `stats` where they agree, else decoded."""
+    try:
+        major, length, pos = _header(data, 1)  # data[0] is the entry's array of three
+        major_pages, count, pos = _header(data, pos + length)
+        if major != 3 or major_pages != 4 or count == 0 or data[pos] != 0x83 or data[-1] != 0x80:
+            raise ValueError("not [word, [[page, locs, meta locs], …], []]")
+        major_first, first, after = _header(data, pos + 1)
+        if major_first != 0:
+            raise ValueError("a page number is not a whole number")
+    except (ValueError, IndexError) as error:
+        raise format_error(path, f"the entry of {word!r}: {error or 'truncated'}") from None
+    if count == 1:
+        last = first
+    else:
+        known = stats.get(word) if _CODE_WORD.fullmatch(word) else None
+        if known is not None and known[0] == count and known[1] == first:
+            last = known[2]
+        else:
+            item = cbor2.loads(data)
+            if item[2] != []:
+                raise format_error(path, f"the entry of {word!r} has more than words and pages")
+            last = sum(posting[0] for posting in item[1])
+    return Part(count, first, last, data[after:-1])
+
+
+def _dump(path: Path, value: object) -> None:
+    path.write_bytes(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+
+
+def _load(path: Path) -> object:
+    return pickle.loads(path.read_bytes())
+
+
+def merge_shards(shards: Sequence[Path], bundle: Path, sort_key: Callable[[str], str],
+                 chunk_bytes: int | None = None, workers: int = 1) -> None:
+    """Merge prepared shards (`prepare_shard`), in order, into the bundle folder `bundle` (new).
+
+    `sort_key`: a page's URL → its value of the `date` sort, to interleave the shards' date orders.
+    """
+    bundle.mkdir(parents=True)
+    (bundle / "index").mkdir()
+    (bundle / "fragment").mkdir()
+    (bundle / "filter").mkdir()
+    metas, urls = [], []
+    for shard in shards:
+        entry = json.loads((shard / "pagefind-entry.json").read_text(encoding="utf-8"))
+        meta_hash = next(iter(entry["languages"].values()))["hash"]
+        metas.append((entry, meta_hash, read_pagefind_file(shard / f"pagefind.{meta_hash}.pf_meta")))
+        urls.append(json.loads((shard / URLS_FILE).read_text(encoding="utf-8")))
+    offsets = [0]
+    for _entry, _hash, meta in metas:
+        offsets.append(offsets[-1] + len(meta[_META_PAGES]))
+
+    entry, meta_hash, meta = metas[0]
+    language = meta_hash.rpartition("_")[0]
+    for path in shards[0].iterdir():  # Pagefind's code, WebAssembly and styles
+        if path.is_file() and not (path.name.endswith(".pf_meta") or path.name.startswith("site-gen-")
+                                   or path.name == "pagefind-entry.json"):
+            link_or_copy(path, bundle / path.name)
+
+    pages = _merge_pages(shards, metas, bundle)
+    filters = _merge_filters(shards, metas, offsets, bundle, language)
+    sorts = _merge_sorts(metas, offsets, urls, sort_key)
+    chunks = _merge_words(shards, offsets, bundle, language, chunk_bytes, workers)
+    meta_fields = sorted({field for _e, _h, m in metas for field in m[5]}) if len(meta) > 5 else None
+    merged = [meta[0], pages, chunks, filters, sorts] + ([meta_fields] if meta_fields is not None else [])
+    new_hash = replace_meta(bundle, None, merged, language)
+    language_entry = next(iter(entry["languages"].values()))
+    language_entry.update(hash=new_hash, page_count=len(pages))
+    (bundle / "pagefind-entry.json").write_text(json.dumps(entry, ensure_ascii=False, separators=(",", ":")),
+                                                encoding="utf-8")
+
+
+def _merge_pages(shards: Sequence[Path], metas: list, bundle: Path) -> list[list]:
+    """The shards' page lists one after the other; their fragments linked in (renamed on a clash)."""
+    pages, taken = [], set()
+    for number, (shard, (_e, _h, meta)) in enumerate(zip(shards, metas)):
+        for page_hash, word_count in meta[_META_PAGES]:
+            name = page_hash if page_hash not in taken else f"{page_hash}-{number}"  # Pagefind's names have no "-"
+            taken.add(name)
+            link_or_copy(shard / "fragment" / f"{page_hash}.pf_fragment", bundle / "fragment" / f"{name}.pf_fragment")
+            pages.append([name, word_count])
+    return pages
+
+
+def _merge_filters(shards: Sequence[Path], metas: list, offsets: list[int], bundle: Path, language: str) -> list[list]:
+    """Each filter's values with the pages of every shard, in code-point order (search_canonical.py)."""
+    values: dict[str, dict[str, list[int]]] = {}
+    for shard, (_e, _h, meta), offset in zip(shards, metas, offsets):
+        for name, filter_hash in meta[_META_FILTERS]:
+            path = shard / "filter" / f"{filter_hash}.pf_filter"
+            data = read_pagefind_file(path)
+            if not (isinstance(data, list) and len(data) == 2 and data[0] == name and isinstance(data[1], list)):
+                raise format_error(path, f"not [\"{name}\", [[value, pages], …]]")
+            into = values.setdefault(name, {})
+            for value, value_pages in data[1]:
+                into.setdefault(value, []).extend(page + offset for page in value_pages)
+    listed, taken = [], {}
+    for name in sorted(values):
+        payload = cbor2.dumps([name, [[value, values[name][value]] for value in sorted(values[name])]])
+        filter_hash = short_name(language, payload, taken)
+        taken[filter_hash] = payload
+        write_pagefind_file(bundle / "filter" / f"{filter_hash}.pf_filter", payload)
+        listed.append([name, filter_hash])
+    return listed
+
+
+def _merge_sorts(metas: list, offsets: list[int], urls: list[list[str]], sort_key: Callable[[str], str]) -> list[list]:
+    """Each sort's page order over all shards: the shards' own orders interleaved by the pages' keys
+    (shard by shard where keys tie)."""
+    names = [[name for name, _order in meta[_META_SORTS]] for _e, _h, meta in metas]
+    if any(n != names[0] for n in names):
+        raise format_error(Path("pagefind"), "the shards have different sorts")
+    sorts = []
+    for index, name in enumerate(names[0]):
+        if name != "date":
+            raise format_error(Path("pagefind"), f"a sort the merge does not know: {name!r}")
+        orders = []
+        for (_e, _h, meta), offset, shard_urls in zip(metas, offsets, urls):
+            orders.append([(sort_key(shard_urls[page]), page + offset) for page in meta[_META_SORTS][index][1]])
+        sorts.append([name, [page for _key, page in heapq.merge(*orders, key=lambda item: item[0])]])
+    return sorts
+
+
+def _merge_words(shards: Sequence[Path], offsets: list[int], bundle: Path, language: str,
+                 chunk_bytes: int | None, workers: int) -> list[list[str]]:
+    """Every bucket's words merged and cut into chunks (written into `bundle/index/`); the chunk list."""
+    job = functools.partial(_merge_bucket, tuple(shards), tuple(offsets), bundle / "index", chunk_bytes or search_chunks.CHUNK_BYTES)
+    if workers > 1:
+        with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork"),
+                                 initializer=die_with_parent, initargs=(os.getpid(),)) as pool:
+            written = list(pool.map(job, range(BUCKETS)))
+    else:
+        written = [job(number) for number in range(BUCKETS)]
+    # The chunks were written under their full SHA-1: name them as Pagefind does, as short as no clash allows.
+    chunks, taken = [], {}
+    for bucket in written:
+        for chunk_from, chunk_to, digest in bucket:
+            length = 7
+            while taken.get(f"{language}_{digest[:length]}", digest) != digest:
+                length += 1
+            name = f"{language}_{digest[:length]}"
+            taken[name] = digest
+            os.replace(bundle / "index" / f"{digest}.pf_index", bundle / "index" / f"{name}.pf_index")
+            chunks.append([chunk_from, chunk_to, name])
+    return chunks
+
+
+def _merge_bucket(shards: tuple[Path, ...], offsets: tuple[int, ...], index: Path, chunk_bytes: int,
+                  number: int) -> list[tuple[str, str, str]]:
+    import hashlib
+
+    parts: dict[str, list[tuple[int, Part]]] = {}
+    for shard, offset in zip(shards, offsets):
+        for word, part in _load(shard / WORDS_FILE.format(number)):  # type: ignore[union-attr]
+            parts.setdefault(word, []).append((offset, part))
+    entries = [(word, merged_entry(word, parts[word])) for word in sorted(parts)]
+    companions = Companions(functools.partial(_character_pages, shards, offsets))
+    written = []
+    for chunk_from, words in _cut(_groups(entries), companions, chunk_bytes):
+        payload = b"\x81" + _array_header(len(words)) + b"".join(data for _, data in words)
+        digest = hashlib.sha1(payload).hexdigest()
+        write_pagefind_file(index / f"{digest}.pf_index", payload, compresslevel=4)
+        written.append((chunk_from, words[-1][0], digest))
+    return written
+
+
+def merged_entry(word: str, parts: Sequence[tuple[int, Part]]) -> bytes:
+    """A word's entry over all shards: each shard's postings as they were, its first page difference
+    counted from the previous shard's last page (`parts`: (the shard's page offset, its part), in order)."""
+    out = [b"\x83", cbor2.dumps(word), _array_header(sum(part.count for _, part in parts))]
+    previous = 0
+    for offset, part in parts:
+        out += [b"\x83", _uint(offset + part.first - previous), part.rest]
+        previous = offset + part.last
+    out.append(b"\x80")
+    return b"".join(out)
+
+
+@functools.lru_cache(maxsize=8192)
+def _uint(value: int) -> bytes:
+    return cbor2.dumps(value)
+
+
+def _character_pages(shards: tuple[Path, ...], offsets: tuple[int, ...], char: str) -> list[int]:
+    """The pages (merged numbers) whose text holds `char`."""
+    pages: list[int] = []
+    for shard, offset in zip(shards, offsets):
+        pages += [page + offset for page in _characters(shard).get(char, ())]
+    return pages
+
+
+@functools.lru_cache(maxsize=None)
+def _characters(shard: Path) -> dict[str, list[int]]:
+    return _load(shard / CHARACTERS_FILE)  # type: ignore[return-value]
