@@ -3,7 +3,7 @@
 For N generated articles (bench/gen_search_site.py) and each variant:
   sharded   what site_gen ships: at each Han character a word for it and the next (as letters and
             digits), query searched as a phrase of such words, indexed in shards of --shard-size
-            articles, two Pagefind runs at a time, index re-cut into small chunks, merged in the page
+            articles, two Pagefind runs at a time, merged into one index of small chunks (site_gen/search_merge.py)
   chars     one word per Han character, query searched as a phrase, in one Pagefind run
   bigrams   the 2 characters starting at each position as a word, query a phrase of such words
   trigrams  the same with 3 characters (shorter queries: Pagefind's prefix search)
@@ -124,7 +124,7 @@ def tree_rss(pid: int) -> int:
     return total
 
 
-def sharded_run(docs: list, bundle: Path, shard_size: int) -> tuple[float, int, list[str]]:
+def sharded_run(docs: list, bundle: Path, shard_size: int) -> tuple[float, int, int]:
     """Run the shipped indexer (site_gen.search.index_bundle), sampling the whole process tree's memory:
     shards run side by side, so the peak is the sum of concurrent Pagefind runs, not the largest one."""
     import os
@@ -136,14 +136,19 @@ def sharded_run(docs: list, bundle: Path, shard_size: int) -> tuple[float, int, 
     print(f"  (this Python process before indexing: {tree_rss(os.getpid()) / 2**20:,.0f} MiB, included in the peak)")
     sampler = threading.Thread(target=sample, daemon=True)
     sampler.start()
-    start, cpu = time.perf_counter(), resource.getrusage(resource.RUSAGE_CHILDREN)
-    merged = index_bundle(docs, bundle, shard_size)
+    start, cpu = time.perf_counter(), process_cpu()
+    index_bundle(docs, bundle, shard_size)
     seconds = time.perf_counter() - start
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    print(f"  CPU time of the workers and Pagefind runs: {after.ru_utime + after.ru_stime - cpu.ru_utime - cpu.ru_stime:.1f}s")
+    print(f"  CPU time (this process, its workers and the Pagefind runs): {process_cpu() - cpu:.1f}s")
     stop.set()
     sampler.join()
-    return seconds, peak[0], merged
+    return seconds, peak[0], -(-len(docs) // shard_size)
+
+
+def process_cpu() -> float:
+    """CPU seconds of this process and its finished children."""
+    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
 
 
 def folder_bytes(folder: Path) -> tuple[int, int]:
@@ -196,7 +201,11 @@ def main() -> None:
     parser.add_argument("--no-browser", action="store_true", help="index cost only")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--shard-size", type=int, default=SHARD_SIZE, help="articles per shard (sharded)")
+    parser.add_argument("--chunk-bytes", type=int, help="raw bytes per index chunk (sharded; default: CHUNK_BYTES)")
     args = parser.parse_args()
+    if args.chunk_bytes:
+        import site_gen.search_chunks
+        site_gen.search_chunks.CHUNK_BYTES = args.chunk_bytes
 
     site = args.work / f"site-{args.articles}"
     if not (site / "content").is_dir():
@@ -215,11 +224,10 @@ def main() -> None:
         shutil.rmtree(out, ignore_errors=True)
         documents, served = out / "documents", out / "site"
         text, gram, lang, scheme = VARIANTS[variant]
-        merged: list[str] = []
         if variant == "sharded":
-            seconds, rss, merged = sharded_run(docs, served / "pagefind", args.shard_size)
+            seconds, rss, shard_count = sharded_run(docs, served / "pagefind", args.shard_size)
             size, files = folder_bytes(served / "pagefind")
-            print(f"\n[{variant}] {len(merged) + 1} shards of {args.shard_size}: documents and pagefind {seconds:.1f}s, "
+            print(f"\n[{variant}] {shard_count} shards of {args.shard_size}, merged: documents, pagefind and merge {seconds:.1f}s, "
                   f"peak PSS (process tree) {rss / 2**20:,.0f} MiB; bundle {size / 2**20:.1f} MiB in {files:,} files")
         else:
             start = time.perf_counter()
@@ -232,7 +240,7 @@ def main() -> None:
             shutil.rmtree(documents)
         if args.no_browser:
             continue
-        (served / "query.json").write_text(query_json(gram, shards=merged, scheme=scheme), encoding="utf-8")
+        (served / "query.json").write_text(query_json(gram, scheme=scheme), encoding="utf-8")
         shutil.copy(REPO / "themes/default/static/search.js", served / "search.js")
         (served / "bench.html").write_text(BENCH_HTML, encoding="utf-8")
         (served / "bench.js").write_text(BENCH_JS, encoding="utf-8")

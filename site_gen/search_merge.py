@@ -37,6 +37,7 @@ import re
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from array import array
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -47,7 +48,7 @@ from site_gen.search_canonical import (format_error, read_pagefind_file, replace
                                       write_pagefind_file)
 from site_gen import search_chunks
 from site_gen.search_chunks import Companions, Entry, _array_header, _cut, _groups, _header, _word_entries, read_fragment
-from site_gen.search_text import CODE_PATTERN
+from site_gen.search_text import CODE_PATTERN, _code_table
 
 _META_PAGES, _META_CHUNKS, _META_FILTERS, _META_SORTS = 1, 2, 3, 4
 WORDS_FILE = "site-gen-words-{}.pickle"  # one per bucket, in a prepared shard
@@ -64,14 +65,34 @@ def bucket_of(word: str) -> int:
     return bisect.bisect_right(_BOUNDS, word[:1])
 
 
-@dataclass(frozen=True)
-class Part:
-    """One shard's entry for a word: its pages (shard-local numbers) and its postings' bytes."""
+@dataclass
+class Bucket:
+    """One bucket of a shard's word entries, as columns (the merge reads millions of them): each
+    entry's word, page count, first and last page (shard-local numbers), and its postings after the
+    first page difference, without the entry's closing [] (`blob[ends[i - 1]:ends[i]]`)."""
 
-    count: int
-    first: int
-    last: int
-    rest: bytes  # the postings after the first page difference, without the entry's closing []
+    words: list[str]
+    counts: array
+    firsts: array
+    lasts: array
+    blob: bytes
+    ends: array
+
+    def dumps(self) -> bytes:
+        columns = ("\n".join(self.words), self.counts.tobytes(), self.firsts.tobytes(), self.lasts.tobytes(),
+                   self.blob, self.ends.tobytes())
+        return pickle.dumps(columns, protocol=pickle.HIGHEST_PROTOCOL)
+
+    @classmethod
+    def loads(cls, data: bytes) -> "Bucket":
+        words, counts, firsts, lasts, blob, ends = pickle.loads(data)
+        return cls(words.split("\n") if words else [], _ints(counts), _ints(firsts), _ints(lasts), blob, _ints(ends))
+
+
+def _ints(data: bytes = b"") -> array:
+    column = array("I")
+    column.frombytes(data)
+    return column
 
 
 def prepare_shard(bundle: Path, words_of: Mapping[str, Sequence[str]], characters_of: Mapping[str, str]) -> None:
@@ -89,19 +110,40 @@ def prepare_shard(bundle: Path, words_of: Mapping[str, Sequence[str]], character
     urls = []
     for page_hash, _word_count in meta[_META_PAGES]:
         path = bundle / "fragment" / f"{page_hash}.pf_fragment"
-        url = read_fragment(path).get("url", "")
+        fragment = read_fragment(path)
+        url = fragment.get("url", "")
         if url not in words_of or url not in characters_of:
             raise format_error(path, f"the page {url!r} is not among the documents indexed")
         urls.append(url)
+        fragment["content"] = readable_content(fragment.get("content", ""))
+        write_fragment(path, fragment)
 
-    pages_of_word = _page_stats([words_of[url] for url in urls])
-    buckets: list[list[tuple[str, Part]]] = [[] for _ in range(BUCKETS)]
+    stats = PageStats([words_of[url] for url in urls])
+    buckets = [Bucket([], _ints(), _ints(), _ints(), b"", _ints()) for _ in range(BUCKETS)]
+    pieces: list[list[bytes]] = [[] for _ in range(BUCKETS)]
+    sizes = [0] * BUCKETS
     chunk_paths = [bundle / "index" / f"{chunk_hash}.pf_index" for _f, _t, chunk_hash in meta[_META_CHUNKS]]
     for path in chunk_paths:
         for word, data in _word_entries(path):
-            buckets[bucket_of(word)].append((word, _part(word, data, pages_of_word, path)))
-    for number, words in enumerate(buckets):
-        _dump(bundle / WORDS_FILE.format(number), words)
+            count, first, after = _entry_head(word, data, path)
+            last = first if count == 1 else stats.last(word, count, first)
+            if last is None:  # not a word of the documents as written, or not on the same pages: decode it
+                item = cbor2.loads(data)
+                if item[2] != []:
+                    raise format_error(path, f"the entry of {word!r} has more than words and pages")
+                last = sum(posting[0] for posting in item[1])
+            number = bucket_of(word)
+            bucket = buckets[number]
+            bucket.words.append(word)
+            bucket.counts.append(count)
+            bucket.firsts.append(first)
+            bucket.lasts.append(last)
+            pieces[number].append(data[after:-1])
+            sizes[number] += len(data) - after - 1
+            bucket.ends.append(sizes[number])
+    for number, bucket in enumerate(buckets):
+        bucket.blob = b"".join(pieces[number])
+        (bundle / WORDS_FILE.format(number)).write_bytes(bucket.dumps())
     characters: dict[str, list[int]] = {}
     for page, url in enumerate(urls):
         for char in set(characters_of[url]):
@@ -112,44 +154,69 @@ def prepare_shard(bundle: Path, words_of: Mapping[str, Sequence[str]], character
         path.unlink()
 
 
-def _page_stats(page_words: list[Sequence[str]]) -> dict[str, tuple[int, int, int]]:
-    """Each code word → (pages holding it, first page, last page)."""
-    counts: Counter[str] = Counter()
-    first: dict[str, int] = {}
-    last: dict[str, int] = {}
-    unique = [set(words) for words in page_words]
-    for page, words in enumerate(unique):
-        counts.update(words)
-        last.update(dict.fromkeys(words, page))
-    for page in range(len(unique) - 1, -1, -1):
-        first.update(dict.fromkeys(unique[page], page))
-    return {word: (count, first[word], last[word]) for word, count in counts.items()}
+# A pair's code: its second half goes (the excerpt shows a pair word as its first character).
+_PAIR_CODE = re.compile(f"\\b({CODE_PATTERN}){CODE_PATTERN}\\b")
 
 
-def _part(word: str, data: bytes, stats: Mapping[str, tuple[int, int, int]], path: Path) -> Part:
-    """An entry's pages and posting bytes; its last page from `stats` where they agree, else decoded."""
+def readable_content(content: str) -> str:
+    """A fragment's content with each code word as its character: "bw5ddf ddf z5G" → "灵 石 z5G".
+
+    Pagefind cuts excerpts from the content word by word, so the words stay where they were, one for
+    one; a character is a third of the bytes of a pair's code and compresses far better, so a result
+    costs the reader a fraction of the bytes. (C passes: a substitution without a callback, then a
+    dictionary lookup per word.)
+    """
+    codes = _code_chars()
+    words = _PAIR_CODE.sub(r"\1", content).split(" ")
+    return " ".join(map(codes.get, words, words))
+
+
+@functools.lru_cache(maxsize=1)
+def _code_chars() -> dict[str, str]:
+    return {code: char for char, code in ((chr(p), c) for p, c in _code_table().items())}
+
+
+def write_fragment(path: Path, fragment: dict) -> None:
+    payload = json.dumps(fragment, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    write_pagefind_file(path, payload, compresslevel=6)
+
+
+class PageStats:
+    """Which pages hold each word of the documents as written: how many, the first and the last."""
+
+    def __init__(self, page_words: list[Sequence[str]]) -> None:
+        self.counts: Counter[str] = Counter()
+        self.first: dict[str, int] = {}
+        self.final: dict[str, int] = {}
+        unique = [set(words) for words in page_words]
+        for page, words in enumerate(unique):
+            self.counts.update(words)
+            self.final.update(dict.fromkeys(words, page))
+        for page in range(len(unique) - 1, -1, -1):
+            self.first.update(dict.fromkeys(unique[page], page))
+
+    def last(self, word: str, count: int, first: int) -> int | None:
+        """The last page of a code word whose entry lists `count` pages from `first`; None unless the
+        documents agree (Pagefind's own words, from the metadata, may share a code's letters)."""
+        if self.counts.get(word) != count or self.first.get(word) != first or not _CODE_WORD.fullmatch(word):
+            return None
+        return self.final[word]
+
+
+def _entry_head(word: str, data: bytes, path: Path) -> tuple[int, int, int]:
+    """An entry's page count, first page difference and where its postings go on after it:
+    [word, [[page, locs, meta locs], …], []] in CBOR."""
     try:
-        major, length, pos = _header(data, 1)  # data[0] is the entry's array of three
-        major_pages, count, pos = _header(data, pos + length)
-        if major != 3 or major_pages != 4 or count == 0 or data[pos] != 0x83 or data[-1] != 0x80:
+        _major, length, pos = _header(data, 1)  # data[0] is the entry's array of three, then the word
+        major, count, pos = _header(data, pos + length)
+        if major != 4 or count == 0 or data[pos] != 0x83 or data[-1] != 0x80:
             raise ValueError("not [word, [[page, locs, meta locs], …], []]")
-        major_first, first, after = _header(data, pos + 1)
-        if major_first != 0:
+        major, first, after = _header(data, pos + 1)
+        if major != 0:
             raise ValueError("a page number is not a whole number")
     except (ValueError, IndexError) as error:
         raise format_error(path, f"the entry of {word!r}: {error or 'truncated'}") from None
-    if count == 1:
-        last = first
-    else:
-        known = stats.get(word) if _CODE_WORD.fullmatch(word) else None
-        if known is not None and known[0] == count and known[1] == first:
-            last = known[2]
-        else:
-            item = cbor2.loads(data)
-            if item[2] != []:
-                raise format_error(path, f"the entry of {word!r} has more than words and pages")
-            last = sum(posting[0] for posting in item[1])
-    return Part(count, first, last, data[after:-1])
+    return count, first, after
 
 
 def _dump(path: Path, value: object) -> None:
@@ -279,11 +346,15 @@ def _merge_bucket(shards: tuple[Path, ...], offsets: tuple[int, ...], index: Pat
                   number: int) -> list[tuple[str, str, str]]:
     import hashlib
 
-    parts: dict[str, list[tuple[int, Part]]] = {}
-    for shard, offset in zip(shards, offsets):
-        for word, part in _load(shard / WORDS_FILE.format(number)):  # type: ignore[union-attr]
-            parts.setdefault(word, []).append((offset, part))
-    entries = [(word, merged_entry(word, parts[word])) for word in sorted(parts)]
+    buckets = [Bucket.loads((shard / WORDS_FILE.format(number)).read_bytes()) for shard in shards]
+    # Each word's entries, as shard * _SPAN + position: one int instead of a tuple per entry.
+    refs: dict[str, list[int]] = {}
+    for shard, bucket in enumerate(buckets):
+        base = shard * _SPAN
+        for position, word in enumerate(bucket.words):
+            refs.setdefault(word, []).append(base + position)
+    entries = [(word, merged_entry(word, refs[word], buckets, offsets)) for word in sorted(refs)]
+    del refs
     companions = Companions(functools.partial(_character_pages, shards, offsets))
     written = []
     for chunk_from, words in _cut(_groups(entries), companions, chunk_bytes):
@@ -294,16 +365,28 @@ def _merge_bucket(shards: tuple[Path, ...], offsets: tuple[int, ...], index: Pat
     return written
 
 
-def merged_entry(word: str, parts: Sequence[tuple[int, Part]]) -> bytes:
+_SPAN = 1 << 32  # more entries than a bucket of one shard can hold
+
+
+def merged_entry(word: str, refs: Sequence[int], buckets: Sequence[Bucket], offsets: Sequence[int]) -> bytes:
     """A word's entry over all shards: each shard's postings as they were, its first page difference
-    counted from the previous shard's last page (`parts`: (the shard's page offset, its part), in order)."""
-    out = [b"\x83", cbor2.dumps(word), _array_header(sum(part.count for _, part in parts))]
-    previous = 0
-    for offset, part in parts:
-        out += [b"\x83", _uint(offset + part.first - previous), part.rest]
-        previous = offset + part.last
+    counted from the previous shard's last page (`refs`: shard * _SPAN + the entry's position, in order)."""
+    out = [b"\x83", _text(word), b""]
+    total = previous = 0
+    for ref in refs:
+        shard, position = divmod(ref, _SPAN)
+        bucket, offset = buckets[shard], offsets[shard]
+        total += bucket.counts[position]
+        out += [b"\x83", _uint(offset + bucket.firsts[position] - previous),
+                bucket.blob[bucket.ends[position - 1] if position else 0:bucket.ends[position]]]
+        previous = offset + bucket.lasts[position]
+    out[2] = _array_header(total)
     out.append(b"\x80")
     return b"".join(out)
+
+
+def _text(word: str) -> bytes:
+    return cbor2.dumps(word)
 
 
 @functools.lru_cache(maxsize=8192)
