@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import hashlib
 import html
-import json
 import multiprocessing
 import os
 import re
@@ -181,6 +180,13 @@ def shards(docs: list[IndexDocument], size: int) -> list[list[IndexDocument]]:
     return [docs[i:i + size] for i in range(0, len(docs), size)] or [[]]
 
 
+# What an archive without articles indexes: Pagefind refuses a folder without pages. Its one word, "_",
+# is never searched (search.js treats it as punctuation), and it has no filters (the page searches
+# without words only with a filter), so no search finds it.
+PLACEHOLDER = IndexDocument(path="search/none/index.html", title="", paragraphs=("_",), date=None, source=None,
+                            filters=())
+
+
 def index_shard(docs: list[IndexDocument], folder: Path) -> None:
     """One shard: write its documents into a temporary folder, run Pagefind over it into `folder` and
     prepare the result for the merge (search_merge.py).
@@ -196,6 +202,7 @@ def index_shard(docs: list[IndexDocument], folder: Path) -> None:
         written.append(words)
         return words
 
+    docs = docs or [PLACEHOLDER]
     with tempfile.TemporaryDirectory(prefix="site-gen-search-") as tmp:
         for doc in docs:
             write_documents([doc], Path(tmp), text)
@@ -237,7 +244,7 @@ def index_bundle(docs: list[IndexDocument], bundle: Path, shard_size: int | None
                                  initializer=die_with_parent, initargs=(os.getpid(),)) as pool:
             for done in [pool.submit(_index_into_store, parts[n], store / keys[n]) for n in todo]:
                 done.result()
-    dates = {document_url(doc): doc.date or UNDATED_SORT_KEY for doc in docs}
+    dates = {document_url(doc): doc.date or UNDATED_SORT_KEY for doc in [*docs, PLACEHOLDER]}
     merge_shards([store / key for key in keys], bundle, dates.__getitem__, workers=workers)
     for old in store.iterdir():  # shards of articles that changed since
         if old.name not in keys:

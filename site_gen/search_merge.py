@@ -34,7 +34,7 @@ import multiprocessing
 import os
 import pickle
 import re
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from array import array
@@ -47,8 +47,8 @@ from site_gen.output import die_with_parent, link_or_copy
 from site_gen.search_canonical import (format_error, read_pagefind_file, replace_meta, short_name,
                                       write_pagefind_file)
 from site_gen import search_chunks
-from site_gen.search_chunks import Companions, Entry, _array_header, _cut, _groups, _header, _word_entries, read_fragment
-from site_gen.search_text import CODE_PATTERN, _code_table
+from site_gen.search_chunks import Companions, _array_header, _cut, _groups, _header, _word_entries, read_fragment
+from site_gen.search_text import CODE_PATTERN
 
 _META_PAGES, _META_CHUNKS, _META_FILTERS, _META_SORTS = 1, 2, 3, 4
 WORDS_FILE = "site-gen-words-{}.pickle"  # one per bucket, in a prepared shard
@@ -110,13 +110,10 @@ def prepare_shard(bundle: Path, words_of: Mapping[str, Sequence[str]], character
     urls = []
     for page_hash, _word_count in meta[_META_PAGES]:
         path = bundle / "fragment" / f"{page_hash}.pf_fragment"
-        fragment = read_fragment(path)
-        url = fragment.get("url", "")
+        url = read_fragment(path).get("url", "")
         if url not in words_of or url not in characters_of:
             raise format_error(path, f"the page {url!r} is not among the documents indexed")
         urls.append(url)
-        fragment["content"] = readable_content(fragment.get("content", ""))
-        write_fragment(path, fragment)
 
     stats = PageStats([words_of[url] for url in urls])
     buckets = [Bucket([], _ints(), _ints(), _ints(), b"", _ints()) for _ in range(BUCKETS)]
@@ -144,41 +141,14 @@ def prepare_shard(bundle: Path, words_of: Mapping[str, Sequence[str]], character
     for number, bucket in enumerate(buckets):
         bucket.blob = b"".join(pieces[number])
         (bundle / WORDS_FILE.format(number)).write_bytes(bucket.dumps())
-    characters: dict[str, list[int]] = {}
+    characters: defaultdict[str, list[int]] = defaultdict(list)  # character → its pages, for the companions
     for page, url in enumerate(urls):
         for char in set(characters_of[url]):
-            characters.setdefault(char, []).append(page)
-    _dump(bundle / CHARACTERS_FILE, characters)
+            characters[char].append(page)
+    _dump(bundle / CHARACTERS_FILE, dict(characters))
     (bundle / URLS_FILE).write_text(json.dumps(urls, ensure_ascii=False), encoding="utf-8")
     for path in chunk_paths:
         path.unlink()
-
-
-# A pair's code: its second half goes (the excerpt shows a pair word as its first character).
-_PAIR_CODE = re.compile(f"\\b({CODE_PATTERN}){CODE_PATTERN}\\b")
-
-
-def readable_content(content: str) -> str:
-    """A fragment's content with each code word as its character: "bw5ddf ddf z5G" → "灵 石 z5G".
-
-    Pagefind cuts excerpts from the content word by word, so the words stay where they were, one for
-    one; a character is a third of the bytes of a pair's code and compresses far better, so a result
-    costs the reader a fraction of the bytes. (C passes: a substitution without a callback, then a
-    dictionary lookup per word.)
-    """
-    codes = _code_chars()
-    words = _PAIR_CODE.sub(r"\1", content).split(" ")
-    return " ".join(map(codes.get, words, words))
-
-
-@functools.lru_cache(maxsize=1)
-def _code_chars() -> dict[str, str]:
-    return {code: char for char, code in ((chr(p), c) for p, c in _code_table().items())}
-
-
-def write_fragment(path: Path, fragment: dict) -> None:
-    payload = json.dumps(fragment, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-    write_pagefind_file(path, payload, compresslevel=6)
 
 
 class PageStats:
@@ -404,4 +374,5 @@ def _character_pages(shards: tuple[Path, ...], offsets: tuple[int, ...], char: s
 
 @functools.lru_cache(maxsize=None)
 def _characters(shard: Path) -> dict[str, list[int]]:
+    """A prepared shard's characters → their pages (read once per process, if a companion needs them)."""
     return _load(shard / CHARACTERS_FILE)  # type: ignore[return-value]

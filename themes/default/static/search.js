@@ -127,12 +127,9 @@
     return parts;
   }
 
-  // The excerpt's text in the "codes" scheme: the index merge writes each code word of a fragment as
-  // its character (site_gen/search_merge.py: readable_content; a code word still stands for its first
-  // character), "z" words stand for themselves; the page highlights the query in it as in titles
-  // (highlightTitle).
+  // The excerpt's text in the "codes" scheme: each code word stands for its first character, "z" words
+  // for themselves; the page highlights the query in it as in titles (highlightTitle).
   var CODE_WORD = /^[0-9a-l][0-9a-z]{2}(?:[0-9a-l][0-9a-z]{2})?$/;
-  var ONE_HAN = new RegExp("^[" + HAN + "]$");
   function excerptText(html) {
     var box = document.createElement("textarea");
     box.innerHTML = html.replace(/<\/?mark>/g, "");
@@ -141,8 +138,7 @@
       if (!w) { return; }
       // Pagefind ends a block that has no closing punctuation with "." (not the article's text).
       var word = w.replace(/\.$/, "");
-      var text = CODE_WORD.test(word) ? hanChar(word) : ONE_HAN.test(word) ? word
-        : (/^z[\p{L}\p{N}]+$/u.test(word) ? word.slice(1) : w);
+      var text = CODE_WORD.test(word) ? hanChar(word) : (/^z[\p{L}\p{N}]+$/u.test(word) ? word.slice(1) : w);
       if (out && !CJK.test(prev.slice(-1)) && !CJK.test(text.charAt(0))) { out += " "; }
       out += text;
       prev = text;

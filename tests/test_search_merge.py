@@ -1,0 +1,151 @@
+"""The shard merge (site_gen/search_merge.py): shards indexed one Pagefind run each, merged into one bundle,
+must make the index one Pagefind run over all the documents makes: every word on the same pages at the same
+positions, the same filter values, the date order.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import random
+from pathlib import Path
+
+import cbor2
+import pytest
+
+from site_gen.diagnostics import SiteGenError
+from site_gen.search import PREPARED, IndexDocument, document_url, index_bundle, shard_key, shards
+from site_gen.search_canonical import read_pagefind_file
+from site_gen.search_chunks import _word_entries
+from site_gen.search_merge import BUCKETS, PageStats, _entry_head, bucket_of, merged_entry, Bucket
+from site_gen.search_text import fold
+
+TEXT = "今年以来全市坚持项目为王持续优化服务推动产业集群发展企业信心明显增强灵石经济技术开发区運城開發區"
+
+
+def documents(count: int = 45) -> list[IndexDocument]:
+    rng = random.Random(5)
+    docs = []
+    for i in range(count):
+        paragraphs = tuple("".join(rng.choice(TEXT) for _ in range(rng.randint(10, 90))) + "。" for _ in range(3))
+        # "GDP" in titles: Pagefind indexes the title's words as they are, and 蜭's code is "gdp": that word's
+        # pages are then not the documents' own, so the merge must decode its entry instead of trusting them.
+        docs.append(IndexDocument(
+            path=f"articles/a{i:02d}/index.html", title=f"第{i}号 GDP 报告" if i % 4 else f"第{i}号报告",
+            paragraphs=(*paragraphs, "5G 蜭蜭 z" if i % 3 else "5G"),
+            date=None if i % 11 == 10 else f"20{20 + i % 5}-0{1 + i % 9}-1{i % 10}", source=f"来源{i % 3}",
+            filters=(("zone", f"开发区{i % 4}"), ("year", str(2020 + i % 5)))))
+    return docs
+
+
+def decoded(bundle: Path) -> tuple[dict, dict, list[str], int]:
+    """(word → {url: (locs, meta locs)}, filter → value → urls, the date order's URLs, page count)."""
+    entry = json.loads((bundle / "pagefind-entry.json").read_text(encoding="utf-8"))
+    (language,) = entry["languages"].values()
+    meta = read_pagefind_file(bundle / f"pagefind.{language['hash']}.pf_meta")
+    urls = [json.loads(gzip.decompress((bundle / "fragment" / f"{h}.pf_fragment").read_bytes())[12:])["url"]
+            for h, _count in meta[1]]
+    words: dict[str, dict] = {}
+    for _from, _to, name in meta[2]:
+        for word, data in _word_entries(bundle / "index" / f"{name}.pf_index"):
+            page, postings = 0, {}
+            for difference, locs, meta_locs in cbor2.loads(data)[1]:
+                page += difference
+                postings[urls[page]] = (locs, meta_locs)
+            assert word not in words
+            words[word] = postings
+    filters = {}
+    for name, filter_hash in meta[3]:
+        values = read_pagefind_file(bundle / "filter" / f"{filter_hash}.pf_filter")[1]
+        filters[name] = {value: sorted(urls[p] for p in pages) for value, pages in values}
+    (sort_name, order), = meta[4]
+    assert sort_name == "date"
+    return words, filters, [urls[p] for p in order], language["page_count"]
+
+
+@pytest.fixture(scope="module")
+def bundles(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    root = tmp_path_factory.mktemp("merge")
+    docs = documents()
+    index_bundle(docs, root / "merged", shard_size=10, workers=2, store=root / "store")  # 5 shards
+    index_bundle(docs, root / "single", shard_size=1000)
+    return root / "merged", root / "single"
+
+
+def test_merged_shards_equal_one_pagefind_run(bundles: tuple[Path, Path]) -> None:
+    merged, single = (decoded(b) for b in bundles)
+    assert merged[3] == single[3] == 45
+    assert merged[0] == single[0]  # every word: the same pages, positions and metadata positions
+    assert "gdp" in merged[0] and any(meta for _locs, meta in merged[0]["gdp"].values())
+    assert merged[1] == single[1]  # filters
+    dates = {document_url(d): d.date or "0000-00-00" for d in documents()}
+    assert [dates[u] for u in merged[2]] == sorted(dates.values())  # oldest first, as Pagefind sorts
+    assert [dates[u] for u in merged[2]] == [dates[u] for u in single[2]]
+
+
+def test_merged_bundle_is_one_index_with_every_fragment(bundles: tuple[Path, Path]) -> None:
+    merged, _single = bundles
+    assert len(list(merged.glob("*.pf_meta"))) == 1
+    assert len(list((merged / "fragment").iterdir())) == 45
+    assert (merged / "pagefind.js").is_file() and (merged / "wasm.unknown.pagefind").is_file()
+    assert not list(merged.glob("site-gen-*"))
+
+
+def test_a_half_made_shard_in_the_store_is_made_again(tmp_path: Path) -> None:
+    docs = documents(20)
+    index_bundle(docs, tmp_path / "first", shard_size=10, store=tmp_path / "store")
+    key = shard_key(shards(docs, 10)[1])
+    (tmp_path / "store" / key / PREPARED).unlink()  # as a killed build leaves it
+    for path in (tmp_path / "store" / key).glob("site-gen-words-*"):
+        path.write_bytes(b"garbage")
+    index_bundle(docs, tmp_path / "second", shard_size=10, store=tmp_path / "store")
+    assert decoded(tmp_path / "first")[:3] == decoded(tmp_path / "second")[:3]
+    assert (tmp_path / "store" / key / PREPARED).is_file()
+
+
+def test_page_stats_are_trusted_only_where_the_entry_agrees() -> None:
+    stats = PageStats([["bw5ddf", "ddf"], ["ddf"], ["bw5ddf", "zgdp"]])
+    assert stats.last("bw5ddf", 2, 0) == 2
+    assert stats.last("bw5ddf", 3, 0) is None  # Pagefind lists a page the documents do not
+    assert stats.last("bw5ddf", 2, 1) is None
+    assert stats.last("zgdp", 1, 2) is None  # not a code word: decoded, whatever the documents say
+    assert stats.last("gdp", 1, 0) is None  # a word of the metadata only
+
+
+def test_merged_entry_counts_each_shard_from_the_last_page_before_it() -> None:
+    # Shard 0 (pages 0–9): the word on pages 2 and 5; shard 1 (pages 10–19): on its pages 1 and 4.
+    def bucket(first: int, last: int, rest: bytes) -> Bucket:
+        from array import array
+        return Bucket(["w"], array("I", [2]), array("I", [first]), array("I", [last]), rest, array("I", [len(rest)]))
+
+    locs = b"\x81\x01\x80"  # [1] and [] after the first page difference: [diff, [1], []]
+    second = b"\x83\x03" + locs
+    entry = merged_entry("w", [0, 1 << 32], [bucket(2, 5, locs + second), bucket(1, 4, locs + second)], [0, 10])
+    word, pages, extra = cbor2.loads(entry)
+    assert (word, extra) == ("w", [])
+    assert [p[0] for p in pages] == [2, 3, 6, 3]  # 2, 5, then 11 (= 5 + 6) and 14
+
+
+def test_a_malformed_entry_names_its_file() -> None:
+    with pytest.raises(SiteGenError, match="chunk.pf_index.*the entry of 'w'"):
+        _entry_head("w", cbor2.dumps(["w", [], []]), Path("chunk.pf_index"))
+
+
+def test_buckets_are_stretches_of_the_word_order() -> None:
+    words = sorted(["!", "。", "0ab", "9zz", "a00", "l12", "z5g", "zz", "~", "一"])
+    numbers = [bucket_of(w) for w in words]
+    assert numbers == sorted(numbers) and max(numbers) < BUCKETS
+
+
+def test_folded_traditional_text_is_found_under_simplified_words(bundles: tuple[Path, Path]) -> None:
+    from site_gen.search_text import code_tokens
+
+    words = decoded(bundles[0])[0]
+    pair = code_tokens(fold("运城"))  # 運城 in the text, folded when the documents were written
+    assert pair.split()[0] in words
+
+
+def test_an_archive_without_articles_gets_an_index_that_finds_nothing(tmp_path: Path) -> None:
+    index_bundle([], tmp_path / "bundle", store=tmp_path / "store")
+    words, filters, order, pages = decoded(tmp_path / "bundle")
+    assert pages == 1 and set(words) == {"_"} and filters == {} and len(order) == 1
