@@ -43,7 +43,7 @@ from site_gen.content import read_articles  # noqa: E402
 from site_gen.enrich.gazetteer import data_file, load_gazetteer  # noqa: E402
 from site_gen.enrich.regions import load_region_table  # noqa: E402
 from site_gen.model import build_model  # noqa: E402
-from site_gen.search import INDEX_LANG, SHARD_SIZE, index_bundle, index_documents, pagefind_command, write_documents  # noqa: E402
+from site_gen.search import INDEX_LANG, SHARD_SIZE, index_bundle, search_phrases, index_documents, pagefind_command, write_documents  # noqa: E402
 from site_gen.search_text import HAN, code_tokens, fold, query_json, tokenize  # noqa: E402
 
 CHROMIUM = "/usr/bin/chromium"
@@ -124,7 +124,7 @@ def tree_rss(pid: int) -> int:
     return total
 
 
-def sharded_run(docs: list, bundle: Path, shard_size: int) -> tuple[float, int, int]:
+def sharded_run(docs: list, bundle: Path, shard_size: int, phrases: tuple[str, ...]) -> tuple[float, int, list[str]]:
     """Run the shipped indexer (site_gen.search.index_bundle), sampling the whole process tree's memory:
     shards run side by side, so the peak is the sum of concurrent Pagefind runs, not the largest one."""
     import os
@@ -137,12 +137,12 @@ def sharded_run(docs: list, bundle: Path, shard_size: int) -> tuple[float, int, 
     sampler = threading.Thread(target=sample, daemon=True)
     sampler.start()
     start, cpu = time.perf_counter(), process_cpu()
-    index_bundle(docs, bundle, shard_size)
+    companions = index_bundle(docs, bundle, shard_size, phrases=phrases)
     seconds = time.perf_counter() - start
     print(f"  CPU time (this process, its workers and the Pagefind runs): {process_cpu() - cpu:.1f}s")
     stop.set()
     sampler.join()
-    return seconds, peak[0], -(-len(docs) // shard_size)
+    return seconds, peak[0], companions
 
 
 def process_cpu() -> float:
@@ -212,7 +212,11 @@ def main() -> None:
         generate(site, args.articles, seed=args.seed)
     articles, problems = read_articles(site / "content")
     assert not problems, problems[:3]
-    model = build_model(articles, load_gazetteer(None), load_region_table(data_file("counties.yml", None)))
+    gazetteer, regions = load_gazetteer(None), load_region_table(data_file("counties.yml", None))
+    model = build_model(articles, gazetteer, regions)
+    # The names that may get a phrase companion, as the build picks them (site_gen/build.py).
+    phrases = search_phrases([*(n for z in gazetteer.zones.values() for n in (z.name, *z.aliases, *z.former_names)),
+                              *regions.regions])
     docs = list(index_documents(model))
     texts = {f"/{d.path[:-len('index.html')]}": fold("\n".join((d.title, *d.paragraphs))) for d in docs}
     chars = sum(len(t) for t in texts.values())
@@ -225,10 +229,12 @@ def main() -> None:
         documents, served = out / "documents", out / "site"
         text, gram, lang, scheme = VARIANTS[variant]
         if variant == "sharded":
-            seconds, rss, shard_count = sharded_run(docs, served / "pagefind", args.shard_size)
+            seconds, rss, companions = sharded_run(docs, served / "pagefind", args.shard_size, phrases)
+            shard_count = -(-len(docs) // args.shard_size)
             size, files = folder_bytes(served / "pagefind")
             print(f"\n[{variant}] {shard_count} shards of {args.shard_size}, merged: documents, pagefind and merge {seconds:.1f}s, "
-                  f"peak PSS (process tree) {rss / 2**20:,.0f} MiB; bundle {size / 2**20:.1f} MiB in {files:,} files")
+                  f"peak PSS (process tree) {rss / 2**20:,.0f} MiB; bundle {size / 2**20:.1f} MiB in {files:,} files; "
+                  f"{len(companions)} of {len(phrases)} zone and region names got a phrase companion")
         else:
             start = time.perf_counter()
             write_documents(docs, documents, text, lang)
@@ -240,7 +246,8 @@ def main() -> None:
             shutil.rmtree(documents)
         if args.no_browser:
             continue
-        (served / "query.json").write_text(query_json(gram, scheme=scheme), encoding="utf-8")
+        (served / "query.json").write_text(query_json(gram, scheme=scheme, phrases=companions if variant == "sharded" else ()),
+                                           encoding="utf-8")
         shutil.copy(REPO / "themes/default/static/search.js", served / "search.js")
         (served / "bench.html").write_text(BENCH_HTML, encoding="utf-8")
         (served / "bench.js").write_text(BENCH_JS, encoding="utf-8")

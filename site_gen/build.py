@@ -35,7 +35,7 @@ from site_gen.output import (build_lock, check_paths, link_or_copy, link_tree, p
 from site_gen.pages import markdown_to_html, plan_pages
 from site_gen.progress import NoProgress, ProgressHook
 from site_gen.render import PageRenderer, make_environment, resolve_theme
-from site_gen.search import index_site
+from site_gen.search import index_site, search_phrases
 
 if TYPE_CHECKING:  # the importer (and jieba behind it) is only loaded when a build imports
     from site_gen.importer import ImportReport
@@ -210,7 +210,9 @@ def _build(options: BuildOptions) -> BuildReport:
                     report.search_pending, indexed_key = True, record.search
             else:
                 # The prepared shards live in the cache: an edit re-indexes its shard only (search.py).
-                index_site(stage, model, cache.folder / SHARD_STORE if cache else None)
+                names = [n for zone in gazetteer.zones.values() for n in (zone.name, *zone.aliases, *zone.former_names)]
+                index_site(stage, model, cache.folder / SHARD_STORE if cache else None,
+                           search_phrases([*names, *region_table.regions]))
                 report.search_indexed = True
     with report.stage("publish"):
         swap_in(stage, options.out_dir, keep_previous=cache is not None)

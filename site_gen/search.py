@@ -22,6 +22,7 @@ documents say `lang="und"`, so the standard binary does the job (`pagefind_binar
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import html
 import multiprocessing
@@ -40,7 +41,7 @@ from site_gen.diagnostics import Diagnostic, SiteGenError
 from site_gen.model import SiteModel
 from site_gen.output import die_with_parent
 from site_gen.search_merge import merge_shards, prepare_shard
-from site_gen.search_text import code_tokens, fold, query_json
+from site_gen.search_text import HAN, code_tokens, fold, query_json
 
 # Markdown syntax that is not text: images, link targets, emphasis and heading/list/quote markers.
 _MD_IMAGE = re.compile(r"!\[[^\]]*\]\([^)]*\)")
@@ -187,7 +188,7 @@ PLACEHOLDER = IndexDocument(path="search/none/index.html", title="", paragraphs=
                             filters=())
 
 
-def index_shard(docs: list[IndexDocument], folder: Path) -> None:
+def index_shard(docs: list[IndexDocument], folder: Path, phrases: tuple[str, ...] = ()) -> None:
     """One shard: write its documents into a temporary folder, run Pagefind over it into `folder` and
     prepare the result for the merge (search_merge.py).
 
@@ -210,27 +211,57 @@ def index_shard(docs: list[IndexDocument], folder: Path) -> None:
             written.clear()
         run_pagefind(Path(tmp), folder)
     # Only which characters a text holds matters for the companion words: fold the set of its characters.
-    prepare_shard(folder, words_of, {document_url(doc): fold("".join({*doc.title, *"".join(doc.paragraphs)}))
-                                     for doc in docs})
+    characters_of = {document_url(doc): fold("".join({*doc.title, *"".join(doc.paragraphs)})) for doc in docs}
+    phrases_of = {document_url(doc): phrases_in(fold("\n".join((doc.title, *doc.paragraphs))), phrases)
+                  for doc in docs} if phrases else {}
+    prepare_shard(folder, words_of, characters_of, phrases_of, phrases)
+
+
+def phrases_in(text: str, phrases: tuple[str, ...]) -> set[str]:
+    """The phrases (folded) that occur in a folded text."""
+    return {phrase for _end, phrase in _automaton(phrases).iter(text)}
+
+
+@functools.lru_cache(maxsize=4)
+def _automaton(phrases: tuple[str, ...]):  # -> ahocorasick.Automaton
+    import ahocorasick
+
+    automaton = ahocorasick.Automaton()
+    for phrase in phrases:
+        automaton.add_word(phrase, phrase)
+    automaton.make_automaton()
+    return automaton
+
+
+def search_phrases(names: Iterable[str]) -> tuple[str, ...]:
+    """The names (zones, regions) a phrase companion may stand for: folded, Han characters only, at least
+    two; sorted. A long name of common pairs (太原经济技术开发区: 经济, 技术, 开发 are in most articles)
+    costs a reader the positions of every pair; its companion lists its pages (search_merge.py)."""
+    folded = {fold(name) for name in names}
+    return tuple(sorted(name for name in folded if _HAN_NAME.fullmatch(name)))
+
+
+_HAN_NAME = re.compile(f"[{HAN}]{{2,}}")
 
 
 def index_bundle(docs: list[IndexDocument], bundle: Path, shard_size: int | None = None,
-                 workers: int | None = None, store: Path | None = None) -> None:
+                 workers: int | None = None, store: Path | None = None, phrases: tuple[str, ...] = ()) -> list[str]:
     """Index `docs` (newest first) into the bundle folder `bundle`: in shards, merged into one index.
 
     Pagefind's memory grows with the words it holds (about 0.7 GB per 1,000 articles here), so a
     shard of SHARD_SIZE articles is indexed per run, at most `workers` runs at a time (MAX_INDEX_RUNS,
     fewer on fewer CPUs). The prepared shards are kept in `store` by their key (`shard_key`), so the
     next build re-indexes only the shards whose articles changed; without a store they are temporary.
+    `phrases` (search_phrases): the names that may get a phrase companion; returns those that got one.
     """
     if store is None:
         with tempfile.TemporaryDirectory(prefix="site-gen-shards-") as tmp:
-            return index_bundle(docs, bundle, shard_size, workers, Path(tmp))
+            return index_bundle(docs, bundle, shard_size, workers, Path(tmp), phrases)
     parts = shards(docs, shard_size or SHARD_SIZE)
     available = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
     # Memory, not CPUs, bounds this: each run holds ~0.4 GB, so at most MAX_INDEX_RUNS at a time.
     workers = max(1, workers or min(MAX_INDEX_RUNS, available))
-    keys = [shard_key(part) for part in parts]
+    keys = [shard_key(part, phrases) for part in parts]
     store.mkdir(parents=True, exist_ok=True)
     todo = [n for n, key in enumerate(keys) if not (store / key / PREPARED).is_file()]
     for n in todo:
@@ -238,43 +269,46 @@ def index_bundle(docs: list[IndexDocument], bundle: Path, shard_size: int | None
     jobs = min(workers, len(todo)) or 1
     if jobs == 1:
         for n in todo:
-            _index_into_store(parts[n], store / keys[n])
+            _index_into_store(parts[n], store / keys[n], phrases)
     else:
         with ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("fork"),
                                  initializer=die_with_parent, initargs=(os.getpid(),)) as pool:
-            for done in [pool.submit(_index_into_store, parts[n], store / keys[n]) for n in todo]:
+            for done in [pool.submit(_index_into_store, parts[n], store / keys[n], phrases) for n in todo]:
                 done.result()
     dates = {document_url(doc): doc.date or UNDATED_SORT_KEY for doc in [*docs, PLACEHOLDER]}
-    merge_shards([store / key for key in keys], bundle, dates.__getitem__, workers=workers)
+    companions = merge_shards([store / key for key in keys], bundle, dates.__getitem__, workers=workers)
     for old in store.iterdir():  # shards of articles that changed since
         if old.name not in keys:
             shutil.rmtree(old, ignore_errors=True)
+    return companions
 
 
 PREPARED = "site-gen-prepared"  # written last into a shard's folder in the store: the shard is complete
 
 
-def _index_into_store(docs: list[IndexDocument], folder: Path) -> None:
-    index_shard(docs, folder)
+def _index_into_store(docs: list[IndexDocument], folder: Path, phrases: tuple[str, ...] = ()) -> None:
+    index_shard(docs, folder, phrases)
     (folder / PREPARED).write_text("", encoding="utf-8")
 
 
-def shard_key(docs: list[IndexDocument]) -> str:
-    """What a shard is made of: the indexer's code and its documents, in order."""
+def shard_key(docs: list[IndexDocument], phrases: tuple[str, ...] = ()) -> str:
+    """What a shard is made of: the indexer's code, its documents in order, and the phrases it looks for
+    (from the reference data, so they change with it, not with the articles)."""
     from site_gen.cache import code_key
 
-    digest = hashlib.sha256(f"{code_key()}\0{len(docs)}\0".encode("utf-8"))
+    digest = hashlib.sha256(f"{code_key()}\0{len(docs)}\0{chr(1).join(phrases)}\0".encode("utf-8"))
     for doc in docs:
         digest.update(repr(doc).encode("utf-8"))  # the document's fields; rendering it would tokenize it twice
         digest.update(b"\0")
     return digest.hexdigest()[:32]
 
 
-def index_site(site: Path, model: SiteModel, store: Path | None = None) -> int:
+def index_site(site: Path, model: SiteModel, store: Path | None = None, phrases: tuple[str, ...] = ()) -> int:
     """Index the model's articles into `site/pagefind/`, keeping the prepared shards in `store` (reused
-    where unchanged, `index_bundle`); returns the number of articles indexed."""
+    where unchanged, `index_bundle`); `phrases`: search_phrases of the reference data's names.
+    Returns the number of articles indexed."""
     docs = list(index_documents(model))
-    index_bundle(docs, site / "pagefind", store=store)
+    companions = index_bundle(docs, site / "pagefind", store=store, phrases=phrases)
     (site / "search").mkdir(exist_ok=True)
-    (site / "search" / "query.json").write_text(query_json(), encoding="utf-8")
+    (site / "search" / "query.json").write_text(query_json(phrases=companions), encoding="utf-8")
     return len(docs)

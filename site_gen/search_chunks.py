@@ -178,12 +178,15 @@ class Companions:
         return cls(lambda char: [page for page, chars in enumerate(characters) if char in chars])
 
     def entry(self, code: str) -> Entry:
-        pages = self.pages_of(han_char(code))
         word = code + COMPANION
-        # CBOR of [word, [[page difference, [], []], …], []], written directly: cbor2 takes ten times longer.
-        head = cbor2.dumps(word)
-        body = b"".join(_page_entry(page - previous) for page, previous in zip(pages, [0, *pages]))
-        return word, b"\x83" + head + _array_header(len(pages)) + body + b"\x80"
+        return word, companion_entry(word, self.pages_of(han_char(code)))
+
+
+def companion_entry(word: str, pages: list[int]) -> bytes:
+    """An index entry listing `pages` (ascending) without positions: CBOR of [word, [[page difference, [],
+    []], …], []], written directly (cbor2 takes ten times longer)."""
+    body = b"".join(_page_entry(page - previous) for page, previous in zip(pages, [0, *pages]))
+    return b"\x83" + cbor2.dumps(word) + _array_header(len(pages)) + body + b"\x80"
 
 
 @functools.lru_cache(maxsize=4096)

@@ -47,12 +47,17 @@ from site_gen.output import die_with_parent, link_or_copy
 from site_gen.search_canonical import (format_error, read_pagefind_file, replace_meta, short_name,
                                       write_pagefind_file)
 from site_gen import search_chunks
-from site_gen.search_chunks import Companions, _array_header, _cut, _groups, _header, _word_entries, read_fragment
-from site_gen.search_text import CODE_PATTERN
+from site_gen.search_chunks import Companions, _array_header, companion_entry, _cut, _groups, _header, _word_entries, read_fragment
+from site_gen.search_text import CODE_PATTERN, han_code
 
 _META_PAGES, _META_CHUNKS, _META_FILTERS, _META_SORTS = 1, 2, 3, 4
 WORDS_FILE = "site-gen-words-{}.pickle"  # one per bucket, in a prepared shard
 CHARACTERS_FILE = "site-gen-characters.pickle"
+PHRASES_FILE = "site-gen-phrases.pickle"  # phrase → (its pair words' entry bytes, its pages) in the shard
+# A phrase whose pair words' entries hold more than this many bytes (raw CBOR, about half of it gzipped)
+# is searched by its companion instead: the list of its pages, without positions.
+PHRASE_COMPANION_BYTES = 64_000
+PHRASE_MARK = "~"  # a phrase companion is its characters' codes + "~": no word of the text ends so
 URLS_FILE = "site-gen-urls.json"
 # Words are bucketed by their first character, cut at the base-36 digits the codes start with: each
 # bucket is one stretch of the words' order, merged on its own.
@@ -95,11 +100,13 @@ def _ints(data: bytes = b"") -> array:
     return column
 
 
-def prepare_shard(bundle: Path, words_of: Mapping[str, Sequence[str]], characters_of: Mapping[str, str]) -> None:
+def prepare_shard(bundle: Path, words_of: Mapping[str, Sequence[str]], characters_of: Mapping[str, str],
+                  phrases_of: Mapping[str, set[str]] | None = None, phrases: Sequence[str] = ()) -> None:
     """Get a bundle Pagefind just wrote ready for `merge_shards` (module docstring).
 
     `words_of`: each page's URL ("/articles/x/") → the words its document was written with;
-    `characters_of`: URL → its characters, folded as the index words were.
+    `characters_of`: URL → its characters, folded as the index words were; `phrases_of`: URL → the
+    `phrases` its text holds (phrase companions).
     """
     entry = json.loads((bundle / "pagefind-entry.json").read_text(encoding="utf-8"))
     languages = entry.get("languages", {})
@@ -119,9 +126,12 @@ def prepare_shard(bundle: Path, words_of: Mapping[str, Sequence[str]], character
     buckets = [Bucket([], _ints(), _ints(), _ints(), b"", _ints()) for _ in range(BUCKETS)]
     pieces: list[list[bytes]] = [[] for _ in range(BUCKETS)]
     sizes = [0] * BUCKETS
+    pair_words = {word: 0 for phrase in phrases for word in pair_codes(phrase)}  # → its entry's bytes here
     chunk_paths = [bundle / "index" / f"{chunk_hash}.pf_index" for _f, _t, chunk_hash in meta[_META_CHUNKS]]
     for path in chunk_paths:
         for word, data in _word_entries(path):
+            if word in pair_words:
+                pair_words[word] = len(data)
             count, first, after = _entry_head(word, data, path)
             last = first if count == 1 else stats.last(word, count, first)
             if last is None:  # not a word of the documents as written, or not on the same pages: decode it
@@ -147,6 +157,12 @@ def prepare_shard(bundle: Path, words_of: Mapping[str, Sequence[str]], character
             characters[char].append(page)
     _dump(bundle / CHARACTERS_FILE, dict(characters))
     (bundle / URLS_FILE).write_text(json.dumps(urls, ensure_ascii=False), encoding="utf-8")
+    phrase_pages: dict[str, list[int]] = {phrase: [] for phrase in phrases}
+    for page, url in enumerate(urls):
+        for phrase in (phrases_of or {}).get(url, ()):
+            phrase_pages[phrase].append(page)
+    _dump(bundle / PHRASES_FILE, {phrase: (sum(pair_words[w] for w in pair_codes(phrase)), phrase_pages[phrase])
+                                  for phrase in phrases})
     for path in chunk_paths:
         path.unlink()
 
@@ -198,8 +214,9 @@ def _load(path: Path) -> object:
 
 
 def merge_shards(shards: Sequence[Path], bundle: Path, sort_key: Callable[[str], str],
-                 chunk_bytes: int | None = None, workers: int = 1) -> None:
-    """Merge prepared shards (`prepare_shard`), in order, into the bundle folder `bundle` (new).
+                 chunk_bytes: int | None = None, workers: int = 1) -> list[str]:
+    """Merge prepared shards (`prepare_shard`), in order, into the bundle folder `bundle` (new); returns
+    the phrases that got a companion word (for the search page).
 
     `sort_key`: a page's URL → its value of the `date` sort, to interleave the shards' date orders.
     """
@@ -227,7 +244,8 @@ def merge_shards(shards: Sequence[Path], bundle: Path, sort_key: Callable[[str],
     pages = _merge_pages(shards, metas, bundle)
     filters = _merge_filters(shards, metas, offsets, bundle, language)
     sorts = _merge_sorts(metas, offsets, urls, sort_key)
-    chunks = _merge_words(shards, offsets, bundle, language, chunk_bytes, workers)
+    companions, phrases = _phrase_companions(shards, offsets)
+    chunks = _merge_words(shards, offsets, bundle, language, chunk_bytes, workers, companions)
     meta_fields = sorted({field for _e, _h, m in metas for field in m[5]}) if len(meta) > 5 else None
     merged = [meta[0], pages, chunks, filters, sorts] + ([meta_fields] if meta_fields is not None else [])
     new_hash = replace_meta(bundle, None, merged, language)
@@ -235,6 +253,33 @@ def merge_shards(shards: Sequence[Path], bundle: Path, sort_key: Callable[[str],
     language_entry.update(hash=new_hash, page_count=len(pages))
     (bundle / "pagefind-entry.json").write_text(json.dumps(entry, ensure_ascii=False, separators=(",", ":")),
                                                 encoding="utf-8")
+    return phrases
+
+
+def _phrase_companions(shards: Sequence[Path], offsets: list[int]) -> tuple[dict[int, list[tuple[str, bytes]]], list[str]]:
+    """Companion words of the phrases whose pair words weigh more than PHRASE_COMPANION_BYTES, by bucket;
+    and those phrases. A companion lists the pages whose text holds the phrase, without positions, as
+    the characters' companions do (search_chunks.py)."""
+    costs: Counter[str] = Counter()
+    pages: dict[str, list[int]] = defaultdict(list)
+    for shard, offset in zip(shards, offsets):
+        for phrase, (cost, shard_pages) in _load(shard / PHRASES_FILE).items():  # type: ignore[union-attr]
+            costs[phrase] += cost
+            pages[phrase] += [page + offset for page in shard_pages]
+    by_bucket: dict[int, list[tuple[str, bytes]]] = defaultdict(list)
+    chosen = []
+    for phrase in sorted(costs):
+        if costs[phrase] > PHRASE_COMPANION_BYTES and pages[phrase]:
+            word = "".join(han_code(char) for char in phrase) + PHRASE_MARK
+            by_bucket[bucket_of(word)].append((word, companion_entry(word, pages[phrase])))
+            chosen.append(phrase)
+    return by_bucket, chosen
+
+
+def pair_codes(phrase: str) -> list[str]:
+    """The pair words a phrase of Han characters is searched by: 灵石开 → [code(灵)code(石), code(石)code(开)]."""
+    codes = [han_code(char) for char in phrase]
+    return [a + b for a, b in zip(codes, codes[1:])]
 
 
 def _merge_pages(shards: Sequence[Path], metas: list, bundle: Path) -> list[list]:
@@ -289,9 +334,11 @@ def _merge_sorts(metas: list, offsets: list[int], urls: list[list[str]], sort_ke
 
 
 def _merge_words(shards: Sequence[Path], offsets: list[int], bundle: Path, language: str,
-                 chunk_bytes: int | None, workers: int) -> list[list[str]]:
-    """Every bucket's words merged and cut into chunks (written into `bundle/index/`); the chunk list."""
-    job = functools.partial(_merge_bucket, tuple(shards), tuple(offsets), bundle / "index", chunk_bytes or search_chunks.CHUNK_BYTES)
+                 chunk_bytes: int | None, workers: int, extra: Mapping[int, list[tuple[str, bytes]]]) -> list[list[str]]:
+    """Every bucket's words, and the `extra` entries by bucket, merged and cut into chunks (written into
+    `bundle/index/`); the chunk list."""
+    job = functools.partial(_merge_bucket, tuple(shards), tuple(offsets), bundle / "index",
+                            chunk_bytes or search_chunks.CHUNK_BYTES, dict(extra))
     if workers > 1:
         with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork"),
                                  initializer=die_with_parent, initargs=(os.getpid(),)) as pool:
@@ -313,7 +360,7 @@ def _merge_words(shards: Sequence[Path], offsets: list[int], bundle: Path, langu
 
 
 def _merge_bucket(shards: tuple[Path, ...], offsets: tuple[int, ...], index: Path, chunk_bytes: int,
-                  number: int) -> list[tuple[str, str, str]]:
+                  extra: Mapping[int, list[tuple[str, bytes]]], number: int) -> list[tuple[str, str, str]]:
     import hashlib
 
     buckets = [Bucket.loads((shard / WORDS_FILE.format(number)).read_bytes()) for shard in shards]
@@ -324,6 +371,11 @@ def _merge_bucket(shards: tuple[Path, ...], offsets: tuple[int, ...], index: Pat
         for position, word in enumerate(bucket.words):
             refs.setdefault(word, []).append(base + position)
     entries = [(word, merged_entry(word, refs[word], buckets, offsets)) for word in sorted(refs)]
+    if extra.get(number):
+        known = {word for word, _ in extra[number]} & refs.keys()
+        if known:
+            raise format_error(index, f"a phrase companion is a word of the index: {sorted(known)[0]!r}")
+        entries = sorted([*entries, *extra[number]], key=lambda entry: entry[0])
     del refs
     companions = Companions(functools.partial(_character_pages, shards, offsets))
     written = []

@@ -165,10 +165,11 @@ def _mark_other(match: re.Match[str]) -> str:
     return f" {LATIN_MARK}{match.group(0)} "
 
 
-def query_json(gram: int = GRAM, scheme: str = SCHEME) -> str:
+def query_json(gram: int = GRAM, scheme: str = SCHEME, phrases: list[str] | tuple[str, ...] = ()) -> str:
     """What the search page needs to prepare a query as the index was prepared: {"scheme": "codes" or
-    "chars", "gram": n (chars scheme), "t": traditional chars, "s": simplified chars (same order)}."""
+    "chars", "gram": n (chars scheme), "t": traditional chars, "s": simplified chars (same order),
+    "phrases": the names searched by their phrase companion (site_gen/search_merge.py)}."""
     table = t2s_map()
     keys = "".join(sorted(table))
-    return json.dumps({"scheme": scheme, "gram": gram, "t": keys, "s": "".join(table[k] for k in keys)},
-                      ensure_ascii=False, separators=(",", ":"))
+    return json.dumps({"scheme": scheme, "gram": gram, "t": keys, "s": "".join(table[k] for k in keys),
+                       "phrases": list(phrases)}, ensure_ascii=False, separators=(",", ":"))

@@ -153,6 +153,7 @@ def search_site(tmp_path_factory: pytest.TempPathFactory):
 
     import site_gen.search
     import site_gen.search_chunks
+    import site_gen.search_merge
 
     articles = fixture_articles()
     root = write_site(tmp_path_factory.mktemp("search"),
@@ -166,6 +167,9 @@ def search_site(tmp_path_factory: pytest.TempPathFactory):
             with pytest.MonkeyPatch.context() as patch:
                 patch.setattr(site_gen.search, "SHARD_SIZE", FIXTURE_SHARD_SIZE)
                 patch.setattr(site_gen.search_chunks, "CHUNK_BYTES", FIXTURE_CHUNK_BYTES)
+                # Every zone and region name the articles hold gets a phrase companion, so the browser tests
+                # go through them (灵石经济技术开发区, 太忻一體化經濟區) as well as through pair phrases.
+                patch.setattr(site_gen.search_merge, "PHRASE_COMPANION_BYTES", -1)
                 assert cli_main(["build", "--no-import", "--base-url", server.base_url]) == 0
         finally:
             os.chdir(cwd)
@@ -183,6 +187,13 @@ def test_only_articles_are_indexed_in_one_merged_bundle(search_site) -> None:
     entry = json.loads((bundle / "pagefind-entry.json").read_text(encoding="utf-8"))
     assert entry["languages"]["und"]["page_count"] == len(articles)
     assert not [p for p in bundle.iterdir() if p.is_dir() and p.name not in ("index", "fragment", "filter")]
+
+
+def test_zone_and_region_names_get_phrase_companions(search_site) -> None:
+    _articles, root, _server = search_site
+    settings = json.loads((root / "public" / "search" / "query.json").read_text(encoding="utf-8"))
+    assert {"灵石经济技术开发区", "太忻一体化经济区", "灵石县"} <= set(settings["phrases"])
+    assert "灵石" not in settings["phrases"] and "高新技术" not in settings["phrases"]  # not a zone's or region's name
 
 
 def test_shards_are_consecutive_stretches_newest_first() -> None:

@@ -149,3 +149,24 @@ def test_an_archive_without_articles_gets_an_index_that_finds_nothing(tmp_path: 
     index_bundle([], tmp_path / "bundle", store=tmp_path / "store")
     words, filters, order, pages = decoded(tmp_path / "bundle")
     assert pages == 1 and set(words) == {"_"} and filters == {} and len(order) == 1
+
+
+def test_heavy_phrases_get_a_companion_listing_their_pages(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from site_gen import search_merge
+    from site_gen.search import search_phrases
+    from site_gen.search_text import han_code
+
+    docs = [IndexDocument(path=f"articles/p{i:02d}/index.html", title=f"第{i}号",
+                          paragraphs=(("灵石经济技术开发区招商。" if i % 3 == 0 else "") + ("運城市" if i % 2 else "晋中"),),
+                          date=f"2024-01-{1 + i % 28:02d}", source=None, filters=()) for i in range(30)]
+    phrases = search_phrases(["灵石经济技术开发区", "运城开发区", "運城", "火星基地", "X区", "灵"])
+    assert phrases == ("火星基地", "灵石经济技术开发区", "运城", "运城开发区")  # folded, Han only, two or more
+    assert index_bundle(docs, tmp_path / "light", shard_size=10, store=tmp_path / "store", phrases=phrases) == []
+    monkeypatch.setattr(search_merge, "PHRASE_COMPANION_BYTES", 100)
+    chosen = index_bundle(docs, tmp_path / "heavy", shard_size=10, store=tmp_path / "store2", phrases=phrases)
+    assert chosen == ["灵石经济技术开发区", "运城"]  # 火星基地 and 运城开发区 are in no article
+    words = decoded(tmp_path / "heavy")[0]
+    for phrase in chosen:
+        companion = words["".join(han_code(c) for c in phrase) + "~"]
+        holding = {document_url(d) for d in docs if phrase in fold("\n".join((d.title, *d.paragraphs)))}
+        assert set(companion) == holding and all(locs == ([], []) for locs in companion.values())

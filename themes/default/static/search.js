@@ -64,7 +64,10 @@
   // words, plus the code of its last character when more words follow (the text's run ends there
   // too); one character alone is its code, which Pagefind matches as a prefix of every pair that
   // starts with it; other words get their "z".
-  function codeParts(query, fold) {
+  // `phrases`: the names (folded) the index has a phrase companion for (query.json, site_gen/search_merge.py):
+  // such a name alone in its part is searched by the companion, a list of the pages that hold it,
+  // instead of the positions of all its pairs (经济, 技术, 开发 … occur in most articles).
+  function codeParts(query, fold, phrases) {
     var parts = [];
     fold(query || "").split(/\s+/).forEach(function (part) {
       var segments = [[]];   // each: pieces [isHan, chars]
@@ -75,7 +78,13 @@
         var last = pieces[pieces.length - 1];
         if (last && last[0] === han) { last[1].push(han ? c : c.toLowerCase()); } else { pieces.push([han, [han ? c : c.toLowerCase()]]); }
       });
-      segments.forEach(function (pieces) { segmentParts(pieces, parts); });
+      segments.forEach(function (pieces) {
+        if (phrases && pieces.length === 1 && pieces[0][0] && phrases.has(pieces[0][1].join(""))) {
+          parts.push(pieces[0][1].map(hanCode).join("") + "~");  // unquoted: the companion is the only word with this start
+        } else {
+          segmentParts(pieces, parts);
+        }
+      });
     });
     return parts;
   }
@@ -206,11 +215,12 @@
 
   // ---- searching ----
 
-  function Searcher(pagefind, fold, gram, scheme) {
+  function Searcher(pagefind, fold, gram, scheme, phrases) {
     this.pagefind = pagefind;
     this.fold = fold;
     this.gram = gram;
     this.scheme = scheme;
+    this.phrases = new Set(phrases || []);
   }
 
   // Results of a query (null or "" lists everything the filters allow), as Pagefind returns them.
@@ -218,7 +228,7 @@
   // every other part also found; filter counts are those of the most selective part.
   Searcher.prototype.search = function (query, options) {
     var pagefind = this.pagefind;
-    var parts = this.scheme === "codes" ? codeParts(query, this.fold) : queryParts(query, this.fold, this.gram);
+    var parts = this.scheme === "codes" ? codeParts(query, this.fold, this.phrases) : queryParts(query, this.fold, this.gram);
     var opts = { filters: options.filters || {} };
     if (options.sort) { opts.sort = options.sort; }
     if (!parts.length) { parts = [null]; }
@@ -252,7 +262,8 @@
         .then(function () { return pagefind; });
     });
     return Promise.all([pagefindLoad, settingsLoad]).then(function (loaded) {
-      return new Searcher(loaded[0], makeFold(loaded[1]), loaded[1].gram || 1, loaded[1].scheme || "chars");
+      return new Searcher(loaded[0], makeFold(loaded[1]), loaded[1].gram || 1, loaded[1].scheme || "chars",
+                          loaded[1].phrases);
     });
   }
 
