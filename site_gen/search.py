@@ -195,19 +195,19 @@ def index_shard(docs: list[IndexDocument], folder: Path, phrases: tuple[str, ...
     A pure function of its arguments, run in a process of its own: tokenizing is Python work and the
     Pagefind run that follows waits on a subprocess, so two shards use both cores.
     """
-    words_of: dict[str, list[str]] = {}
-    written: list[str] = []
+    words_of: dict[str, set[str]] = {}
+    written: set[str] = set()
 
     def text(part: str) -> str:
         words = code_tokens(part)
-        written.append(words)
+        written.update(words.split())
         return words
 
     docs = docs or [PLACEHOLDER]
     with tempfile.TemporaryDirectory(prefix="site-gen-search-") as tmp:
         for doc in docs:
             write_documents([doc], Path(tmp), text)
-            words_of[document_url(doc)] = " ".join(written).split()
+            words_of[document_url(doc)] = set(written)
             written.clear()
         run_pagefind(Path(tmp), folder)
     # Only which characters a text holds matters for the companion words: fold the set of its characters.

@@ -27,6 +27,7 @@ Steps:
 from __future__ import annotations
 
 import bisect
+import contextlib
 import functools
 import heapq
 import json
@@ -174,7 +175,7 @@ class PageStats:
         self.counts: Counter[str] = Counter()
         self.first: dict[str, int] = {}
         self.final: dict[str, int] = {}
-        unique = [set(words) for words in page_words]
+        unique = [words if isinstance(words, (set, frozenset)) else set(words) for words in page_words]
         for page, words in enumerate(unique):
             self.counts.update(words)
             self.final.update(dict.fromkeys(words, page))
@@ -241,11 +242,28 @@ def merge_shards(shards: Sequence[Path], bundle: Path, sort_key: Callable[[str],
                                    or path.name == "pagefind-entry.json"):
             link_or_copy(path, bundle / path.name)
 
-    pages = _merge_pages(shards, metas, bundle)
-    filters = _merge_filters(shards, metas, offsets, bundle, language)
-    sorts = _merge_sorts(metas, offsets, urls, sort_key)
     companions, phrases = _phrase_companions(shards, offsets)
-    chunks = _merge_words(shards, offsets, bundle, language, chunk_bytes, workers, companions)
+    # Every bucket's words, with the phrase companions, merged and cut into chunks in worker processes,
+    # while this one joins the pages, filters and date order.
+    job = functools.partial(_merge_bucket, tuple(shards), tuple(offsets), bundle / "index",
+                            chunk_bytes or search_chunks.CHUNK_BYTES, dict(companions))
+    with contextlib.ExitStack() as stack:
+        if workers > 1:
+            pool = stack.enter_context(ProcessPoolExecutor(
+                max_workers=workers, mp_context=multiprocessing.get_context("fork"),
+                initializer=die_with_parent, initargs=(os.getpid(),)))
+            # Largest buckets first, so that no process is left with a large one at the end.
+            order = sorted(range(BUCKETS), key=lambda number: -sum(
+                (shard / WORDS_FILE.format(number)).stat().st_size for shard in shards))
+            results = pool.map(job, order)  # every job submitted now; collected below
+        else:
+            order = list(range(BUCKETS))
+            results = map(job, order)
+        pages = _merge_pages(shards, metas, bundle)
+        filters = _merge_filters(shards, metas, offsets, bundle, language)
+        sorts = _merge_sorts(metas, offsets, urls, sort_key)
+        written = dict(zip(order, results))
+        chunks = _name_chunks([written[number] for number in range(BUCKETS)], bundle / "index", language)
     meta_fields = sorted({field for _e, _h, m in metas for field in m[5]}) if len(meta) > 5 else None
     merged = [meta[0], pages, chunks, filters, sorts] + ([meta_fields] if meta_fields is not None else [])
     new_hash = replace_meta(bundle, None, merged, language)
@@ -333,19 +351,9 @@ def _merge_sorts(metas: list, offsets: list[int], urls: list[list[str]], sort_ke
     return sorts
 
 
-def _merge_words(shards: Sequence[Path], offsets: list[int], bundle: Path, language: str,
-                 chunk_bytes: int | None, workers: int, extra: Mapping[int, list[tuple[str, bytes]]]) -> list[list[str]]:
-    """Every bucket's words, and the `extra` entries by bucket, merged and cut into chunks (written into
-    `bundle/index/`); the chunk list."""
-    job = functools.partial(_merge_bucket, tuple(shards), tuple(offsets), bundle / "index",
-                            chunk_bytes or search_chunks.CHUNK_BYTES, dict(extra))
-    if workers > 1:
-        with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork"),
-                                 initializer=die_with_parent, initargs=(os.getpid(),)) as pool:
-            written = list(pool.map(job, range(BUCKETS)))
-    else:
-        written = [job(number) for number in range(BUCKETS)]
-    # The chunks were written under their full SHA-1: name them as Pagefind does, as short as no clash allows.
+def _name_chunks(written: list[list[tuple[str, str, str]]], index: Path, language: str) -> list[list[str]]:
+    """The chunk list, the chunks renamed: written under their full SHA-1, named as Pagefind names its
+    files, as short as no clash allows."""
     chunks, taken = [], {}
     for bucket in written:
         for chunk_from, chunk_to, digest in bucket:
@@ -354,7 +362,7 @@ def _merge_words(shards: Sequence[Path], offsets: list[int], bundle: Path, langu
                 length += 1
             name = f"{language}_{digest[:length]}"
             taken[name] = digest
-            os.replace(bundle / "index" / f"{digest}.pf_index", bundle / "index" / f"{name}.pf_index")
+            os.replace(index / f"{digest}.pf_index", index / f"{name}.pf_index")
             chunks.append([chunk_from, chunk_to, name])
     return chunks
 
