@@ -58,7 +58,8 @@ PHRASES_FILE = "site-gen-phrases.pickle"  # phrase → (its pair words' entry by
 # A phrase whose pair words' entries hold more than this many bytes (raw CBOR, about half of it gzipped)
 # is searched by its companion instead: the list of its pages, without positions.
 PHRASE_COMPANION_BYTES = 64_000
-PHRASE_MARK = "~"  # a phrase companion is its characters' codes + "~": no word of the text ends so
+PHRASE_MARK = "_"  # a phrase companion is its characters' codes + "_": no word of the text is so, and Pagefind
+# keeps "_" in a query's word (it drops "~", and then loads the chunks on both sides of the gap, 开发 among them)
 URLS_FILE = "site-gen-urls.json"
 # Words are bucketed by their first character, cut at the base-36 digits the codes start with: each
 # bucket is one stretch of the words' order, merged on its own.

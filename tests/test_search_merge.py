@@ -167,6 +167,6 @@ def test_heavy_phrases_get_a_companion_listing_their_pages(tmp_path: Path, monke
     assert chosen == ["灵石经济技术开发区", "运城"]  # 火星基地 and 运城开发区 are in no article
     words = decoded(tmp_path / "heavy")[0]
     for phrase in chosen:
-        companion = words["".join(han_code(c) for c in phrase) + "~"]
+        companion = words["".join(han_code(c) for c in phrase) + search_merge.PHRASE_MARK]
         holding = {document_url(d) for d in docs if phrase in fold("\n".join((d.title, *d.paragraphs)))}
         assert set(companion) == holding and all(locs == ([], []) for locs in companion.values())

@@ -80,7 +80,7 @@
       });
       segments.forEach(function (pieces) {
         if (phrases && pieces.length === 1 && pieces[0][0] && phrases.has(pieces[0][1].join(""))) {
-          parts.push(pieces[0][1].map(hanCode).join("") + "~");  // unquoted: the companion is the only word with this start
+          parts.push(pieces[0][1].map(hanCode).join("") + "_");  // unquoted: the companion is the only word with this start
         } else {
           segmentParts(pieces, parts);
         }
