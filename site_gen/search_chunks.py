@@ -6,9 +6,9 @@ words. With the pair words of site_gen/search_text.py most words are rare (灵�
 so nearly all of such a chunk is other words: about 30 KiB per word and shard, 300 KiB per word at
 10,000 articles. Re-cut into chunks of about CHUNK_BYTES, a rare word costs a few KiB.
 
-Input: a bundle folder Pagefind has just written. Output: the same bundle with its word index re-cut
-and the meta (`pagefind.<lang>_<hash>.pf_meta`, its chunk list) and `pagefind-entry.json` updated.
-Nothing else changes: the entries of the words are moved byte for byte, never re-encoded.
+Used by site_gen/search_merge.py: it reads each shard's entries (`_word_entries`), merges them and cuts
+the merged, sorted entries into chunks (`_groups`, `_cut`, companion words), which it writes with the
+meta's chunk list.
 
 How a chunk is found: the page looks a query word up in the meta's chunk list, [from, to, file], and
 loads the first chunk with from <= word <= to (Pagefind's `request_indexes`).
@@ -36,13 +36,12 @@ import functools
 import io
 import json
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from pathlib import Path
 
 import cbor2
 
-from site_gen.search_canonical import (format_error, read_pagefind_file, read_payload, replace_meta, short_name,
-                                      write_pagefind_file)
+from site_gen.search_canonical import format_error, read_payload
 from site_gen.search_text import CODE_LENGTH, CODE_PATTERN, han_char
 
 # Raw (uncompressed) CBOR bytes per chunk (gzip makes about half of it): smaller chunks cost a query
@@ -50,49 +49,7 @@ from site_gen.search_text import CODE_LENGTH, CODE_PATTERN, han_char
 CHUNK_BYTES = 8_000
 # A character's words larger than GROUP_FACTOR chunks are cut like any words, and it gets a companion.
 GROUP_FACTOR = 2
-_META_CHUNKS = 2  # [version, pages, index chunks, filters, sorts, meta fields]
 COMPANION = "!"  # code + "!" sorts after the code and before every pair that starts with it
-
-
-def rechunk_bundle(bundle: Path, texts: Mapping[str, str], chunk_bytes: int | None = None) -> None:
-    """Re-cut the word index of every language in `bundle` into chunks of about `chunk_bytes` (CHUNK_BYTES).
-
-    `texts`: each indexed page's URL as Pagefind lists it ("/articles/x/") → its text, or just the
-    characters in it, folded to Simplified as the index words were (for the companion words).
-    """
-    chunk_bytes = chunk_bytes or CHUNK_BYTES
-    entry_path = bundle / "pagefind-entry.json"
-    entry = json.loads(entry_path.read_text(encoding="utf-8"))
-    for language in entry.get("languages", {}).values():
-        language["hash"] = _rechunk_language(bundle, language["hash"], texts, chunk_bytes)
-    entry_path.write_text(json.dumps(entry, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
-
-
-def _rechunk_language(bundle: Path, meta_hash: str, texts: Mapping[str, str], chunk_bytes: int) -> str:
-    meta_path = bundle / f"pagefind.{meta_hash}.pf_meta"
-    meta = read_pagefind_file(meta_path)
-    listed = meta[_META_CHUNKS] if isinstance(meta, list) and len(meta) > _META_CHUNKS else None
-    if not isinstance(listed, list) or not all(isinstance(c, list) and len(c) == 3 for c in listed):
-        raise format_error(meta_path, "the index chunk list is not [[from, to, hash], …]")
-    entries: list[Entry] = []  # in Pagefind's (sorted) order
-    for _from, _to, chunk_hash in listed:
-        entries += _word_entries(bundle / "index" / f"{chunk_hash}.pf_index")
-    if any(a[0] >= b[0] for a, b in zip(entries, entries[1:])):
-        raise format_error(bundle / "index", "the words are not in order")
-    companions = Companions.of_bundle(bundle, meta[1], texts)
-    for _from, _to, chunk_hash in listed:
-        (bundle / "index" / f"{chunk_hash}.pf_index").unlink()
-
-    language = meta_hash.rpartition("_")[0]
-    chunks, taken = [], {}
-    for chunk_from, words in _cut(_groups(entries), companions, chunk_bytes):
-        payload = b"\x81" + _array_header(len(words)) + b"".join(data for _, data in words)
-        name = short_name(language, payload, taken)
-        taken[name] = payload
-        write_pagefind_file(bundle / "index" / f"{name}.pf_index", payload, compresslevel=4)
-        chunks.append([chunk_from, words[-1][0], name])
-    meta[_META_CHUNKS] = chunks
-    return replace_meta(bundle, meta_hash, meta)
 
 
 Entry = tuple[str, bytes]  # a word and its CBOR bytes
@@ -164,18 +121,6 @@ class Companions:
 
     def __init__(self, pages_of: Callable[[str], list[int]]) -> None:
         self.pages_of = pages_of  # a character → the pages (ascending) whose text holds it
-
-    @classmethod
-    def of_bundle(cls, bundle: Path, pages: list, texts: Mapping[str, str]) -> "Companions":
-        """The companions of a bundle's pages, their texts looked up by the URLs in their fragments."""
-        characters: list[frozenset[str]] = []  # page number → the characters of its text
-        for page_hash, _word_count in pages:
-            path = bundle / "fragment" / f"{page_hash}.pf_fragment"
-            url = read_fragment(path).get("url", "")
-            if url not in texts:  # a page the companions would silently leave out
-                raise format_error(path, f"the page {url!r} is not among the documents indexed")
-            characters.append(frozenset(texts[url]))
-        return cls(lambda char: [page for page, chars in enumerate(characters) if char in chars])
 
     def entry(self, code: str) -> Entry:
         word = code + COMPANION

@@ -45,8 +45,7 @@ from pathlib import Path
 import cbor2
 
 from site_gen.output import die_with_parent, link_or_copy
-from site_gen.search_canonical import (format_error, read_pagefind_file, replace_meta, short_name,
-                                      write_pagefind_file)
+from site_gen.search_canonical import format_error, read_pagefind_file, short_name, write_meta, write_pagefind_file
 from site_gen import search_chunks
 from site_gen.search_chunks import Companions, _array_header, companion_entry, _cut, _groups, _header, _word_entries, read_fragment
 from site_gen.search_text import CODE_PATTERN, han_code
@@ -267,7 +266,7 @@ def merge_shards(shards: Sequence[Path], bundle: Path, sort_key: Callable[[str],
         chunks = _name_chunks([written[number] for number in range(BUCKETS)], bundle / "index", language)
     meta_fields = sorted({field for _e, _h, m in metas for field in m[5]}) if len(meta) > 5 else None
     merged = [meta[0], pages, chunks, filters, sorts] + ([meta_fields] if meta_fields is not None else [])
-    new_hash = replace_meta(bundle, None, merged, language)
+    new_hash = write_meta(bundle, language, merged)
     language_entry = next(iter(entry["languages"].values()))
     language_entry.update(hash=new_hash, page_count=len(pages))
     (bundle / "pagefind-entry.json").write_text(json.dumps(entry, ensure_ascii=False, separators=(",", ":")),

@@ -1,4 +1,5 @@
-"""The index re-cut (site_gen/search_chunks.py) on a real Pagefind bundle, checked against Pagefind's lookup.
+"""The index cut into small chunks (site_gen/search_chunks.py, applied by the merge of site_gen/search_merge.py)
+on a real Pagefind bundle, checked against Pagefind's lookup.
 
 The page finds a word's chunk as Pagefind 1.5's `request_indexes` does: the first chunk of the meta's
 list with from <= word <= to. Every word must be found in the chunk that holds it, a character's code in
@@ -17,8 +18,9 @@ import pytest
 
 from site_gen.search import IndexDocument, document_url, run_pagefind, write_documents
 from site_gen.search_canonical import read_pagefind_file
-from site_gen.search_chunks import COMPANION, _decoded_entries, _header, _word_entries, read_fragment, rechunk_bundle
-from site_gen.search_text import fold, han_char
+from site_gen.search_chunks import COMPANION, _decoded_entries, _header, _word_entries, read_fragment
+from site_gen.search_merge import merge_shards, prepare_shard
+from site_gen.search_text import code_tokens, fold, han_char
 
 TEXT = "今年以来全市坚持项目为王持续优化服务推动产业集群发展企业信心明显增强灵石经济技术开发区运城开发区"
 
@@ -36,6 +38,17 @@ def documents(count: int = 40) -> list[IndexDocument]:
 
 
 TEXTS = {document_url(d): fold(" ".join((d.title, *d.paragraphs))) for d in documents()}
+WORDS = {document_url(d): {w for part in (*d.paragraphs, d.title) for w in code_tokens(part).split()} for d in documents()}
+
+
+def rechunk(pagefind_bundle: Path, out: Path, chunk_bytes: int | None = None, texts: dict | None = None) -> Path:
+    """The bundle as the merge writes it from this one shard, its index cut into chunks of `chunk_bytes`."""
+    shard = out.with_name(out.name + "-shard")
+    shutil.copytree(pagefind_bundle, shard)
+    texts = TEXTS if texts is None else texts
+    prepare_shard(shard, {url: WORDS[url] for url in texts}, texts)
+    merge_shards([shard], out, lambda url: "", chunk_bytes)
+    return out
 
 
 @pytest.fixture(scope="module")
@@ -83,9 +96,7 @@ def pages_of(pages: list) -> set[int]:
 def test_rechunked_index_keeps_every_word_and_finds_it(pagefind_bundle: Path, tmp_path: Path, chunk_bytes: int) -> None:
     _chunks, before = meta_and_chunks(pagefind_bundle)
     original = {word: data for entries in before.values() for word, data, _pages in entries}
-    bundle = tmp_path / "bundle"
-    shutil.copytree(pagefind_bundle, bundle)
-    rechunk_bundle(bundle, TEXTS, chunk_bytes)
+    bundle = rechunk(pagefind_bundle, tmp_path / "bundle", chunk_bytes)
 
     chunks, after = meta_and_chunks(bundle)
     assert sorted(p.stem for p in (bundle / "index").iterdir()) == sorted(after)  # no stale chunk files
@@ -136,16 +147,14 @@ def test_meta_words_stay_in_their_characters_group() -> None:
 def test_a_page_missing_from_the_texts_is_refused(pagefind_bundle: Path, tmp_path: Path) -> None:
     from site_gen.diagnostics import SiteGenError
 
-    bundle = tmp_path / "bundle"
-    shutil.copytree(pagefind_bundle, bundle)
     with pytest.raises(SiteGenError, match="not among the documents"):
-        rechunk_bundle(bundle, {url: text for url, text in TEXTS.items() if url != "/a7/"}, 80)
+        rechunk(pagefind_bundle, tmp_path / "bundle", 80, {url: text for url, text in TEXTS.items() if url != "/a7/"})
 
 
 def test_a_bundle_of_another_shape_is_refused(pagefind_bundle: Path, tmp_path: Path) -> None:
     from site_gen.diagnostics import SiteGenError
 
-    bundle = tmp_path / "bundle"
+    bundle = tmp_path / "pagefind"
     shutil.copytree(pagefind_bundle, bundle)
     chunks, _ = meta_and_chunks(bundle)
     path = bundle / "index" / f"{chunks[0][2]}.pf_index"
@@ -154,4 +163,4 @@ def test_a_bundle_of_another_shape_is_refused(pagefind_bundle: Path, tmp_path: P
                              (cbor2.dumps([[["0", [], []], 5]]), "word entry")):  # not found by the scan: decoded
         path.write_bytes(gzip.compress(b"pagefind_dcd" + payload))
         with pytest.raises(SiteGenError, match=problem):
-            rechunk_bundle(bundle, TEXTS)
+            rechunk(bundle, tmp_path / f"out-{len(problem)}")
