@@ -2,7 +2,7 @@
 
 Input: the site model and the staged output folder. Output: `pagefind/` (the bundle) and
 `search/query.json` (the word scheme, the Traditional → Simplified character map the search page
-prepares queries with, and the shards to merge) inside the staged folder.
+prepares queries with, and the names searched by a phrase companion) inside the staged folder.
 
 Pagefind does not read the rendered pages. For each article we write a small index document into a
 temporary folder, at the article's own path (so Pagefind's URLs are the article URLs): its title and
@@ -14,14 +14,15 @@ indexer's memory and time grow only with the articles.
 The articles are indexed in shards of SHARD_SIZE, newest first, each shard by one run of the
 binary over a folder of documents (per-file API calls are far slower, pagefind#976), two runs at a
 time on two cores: Pagefind's memory grows with the words it holds (pagefind#842), so shards keep each
-run near 0.4 GB and a 100k-article archive as cheap per shard as a 1k one. Shard 0 is the bundle
-itself; the others (`pagefind/s1/`, …) hold only their index, and the search page merges them with
-`pagefind.mergeIndex()` (search/query.json lists them). Spaces already separate the words and the
-documents say `lang="und"`, so the standard binary does the job (`pagefind_binary`).
+run near 0.4 GB and a 100k-article archive as cheap per shard as a 1k one. The shards are kept in the
+build cache and merged into one index (site_gen/search_merge.py), the bundle the search page loads.
+Spaces already separate the words and the documents say `lang="und"`, so the standard binary does the
+job (`pagefind_binary`).
 """
 
 from __future__ import annotations
 
+import fcntl
 import functools
 import hashlib
 import html
@@ -40,7 +41,7 @@ from site_gen.article import Article
 from site_gen.diagnostics import Diagnostic, SiteGenError
 from site_gen.model import SiteModel
 from site_gen.output import die_with_parent
-from site_gen.search_merge import merge_shards, prepare_shard
+from site_gen.search_merge import folded_words, merge_shards, prepare_shard
 from site_gen.search_text import HAN, code_tokens, fold, query_json
 
 # Markdown syntax that is not text: images, link targets, emphasis and heading/list/quote markers.
@@ -214,7 +215,8 @@ def index_shard(docs: list[IndexDocument], folder: Path, phrases: tuple[str, ...
     characters_of = {document_url(doc): fold("".join({*doc.title, *"".join(doc.paragraphs)})) for doc in docs}
     phrases_of = {document_url(doc): phrases_in(fold("\n".join((doc.title, *doc.paragraphs))), phrases)
                   for doc in docs} if phrases else {}
-    prepare_shard(folder, words_of, characters_of, phrases_of, phrases)
+    suspects = folded_words([text for doc in docs for text in (doc.title, doc.source or "", *doc.paragraphs)])
+    prepare_shard(folder, words_of, characters_of, phrases_of, phrases, suspects)
 
 
 def phrases_in(text: str, phrases: tuple[str, ...]) -> set[str]:
@@ -263,6 +265,15 @@ def index_bundle(docs: list[IndexDocument], bundle: Path, shard_size: int | None
     workers = max(1, workers or min(MAX_INDEX_RUNS, available))
     keys = [shard_key(part, phrases) for part in parts]
     store.mkdir(parents=True, exist_ok=True)
+    # Builds into different output folders share the store: one at a time, or one would remove the
+    # shards the other is making or merging.
+    with open(store / ".lock", "a+b") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        return _index_with_store(docs, bundle, parts, keys, workers, store, phrases)
+
+
+def _index_with_store(docs: list[IndexDocument], bundle: Path, parts: list[list[IndexDocument]], keys: list[str],
+                      workers: int, store: Path, phrases: tuple[str, ...]) -> list[str]:
     todo = [n for n, key in enumerate(keys) if not (store / key / PREPARED).is_file()]
     for n in todo:
         shutil.rmtree(store / keys[n], ignore_errors=True)  # what a killed build left half made
@@ -278,7 +289,7 @@ def index_bundle(docs: list[IndexDocument], bundle: Path, shard_size: int | None
     dates = {document_url(doc): doc.date or UNDATED_SORT_KEY for doc in [*docs, PLACEHOLDER]}
     companions = merge_shards([store / key for key in keys], bundle, dates.__getitem__, workers=workers)
     for old in store.iterdir():  # shards of articles that changed since
-        if old.name not in keys:
+        if old.is_dir() and old.name not in keys:
             shutil.rmtree(old, ignore_errors=True)
     return companions
 

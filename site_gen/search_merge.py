@@ -11,8 +11,10 @@ numbers are differences from the previous posting's, so a shard's postings keep 
 merged entry, all but the first difference, which becomes the distance from the previous shard's last
 page. That last page is the sum of the differences; instead of decoding millions of postings,
 `prepare_shard` takes it from the documents' own words (which pages hold a word), and trusts it only
-when the entry agrees: the same number of pages and the same first page. Other entries (Pagefind's
-words from the title metadata, Latin words it may normalise) are decoded.
+when the entry agrees: the same number of pages and the same first page. Other entries are decoded:
+words that are not codes, Pagefind's words from the title metadata, codes an accented Latin word may fold
+to. Entries of another shape (an accented word's variants) and the entries of a shard whose metadata
+field list differs from the merged one are rebuilt from their decoded form (`_rebuilt_entry`).
 
 Steps:
 - `prepare_shard` (in the shard's worker, after its Pagefind run): the entries of its word index, with
@@ -35,8 +37,9 @@ import multiprocessing
 import os
 import pickle
 import re
+import unicodedata
 from collections import Counter, defaultdict
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from array import array
 from dataclasses import dataclass
@@ -83,16 +86,28 @@ class Bucket:
     lasts: array
     blob: bytes
     ends: array
+    # Entries of another shape, decoded: Pagefind's accented variants ("nestle" with its pages of
+    # "nestlé": [word, pages, [[variant, pages], …]]), which the merge rebuilds (`_rebuilt_entry`).
+    side: dict[str, list]
 
     def dumps(self) -> bytes:
         columns = ("\n".join(self.words), self.counts.tobytes(), self.firsts.tobytes(), self.lasts.tobytes(),
-                   self.blob, self.ends.tobytes())
+                   self.blob, self.ends.tobytes(), self.side)
         return pickle.dumps(columns, protocol=pickle.HIGHEST_PROTOCOL)
 
     @classmethod
     def loads(cls, data: bytes) -> "Bucket":
-        words, counts, firsts, lasts, blob, ends = pickle.loads(data)
-        return cls(words.split("\n") if words else [], _ints(counts), _ints(firsts), _ints(lasts), blob, _ints(ends))
+        words, counts, firsts, lasts, blob, ends, side = pickle.loads(data)
+        return cls(words.split("\n") if words else [], _ints(counts), _ints(firsts), _ints(lasts), blob, _ints(ends),
+                   side)
+
+    def item(self, word: str, position: int) -> list:
+        """The entry at `position`, decoded (with the word as its first element)."""
+        if position < 0:
+            return self.side[word]
+        start = self.ends[position - 1] if position else 0
+        return cbor2.loads(b"\x83" + _text(word) + _array_header(self.counts[position]) + b"\x83"
+                           + _uint(self.firsts[position]) + self.blob[start:self.ends[position]] + b"\x80")
 
 
 def _ints(data: bytes = b"") -> array:
@@ -102,12 +117,14 @@ def _ints(data: bytes = b"") -> array:
 
 
 def prepare_shard(bundle: Path, words_of: Mapping[str, Sequence[str]], characters_of: Mapping[str, str],
-                  phrases_of: Mapping[str, set[str]] | None = None, phrases: Sequence[str] = ()) -> None:
+                  phrases_of: Mapping[str, set[str]] | None = None, phrases: Sequence[str] = (),
+                  suspects: frozenset[str] = frozenset()) -> None:
     """Get a bundle Pagefind just wrote ready for `merge_shards` (module docstring).
 
     `words_of`: each page's URL ("/articles/x/") → the words its document was written with;
     `characters_of`: URL → its characters, folded as the index words were; `phrases_of`: URL → the
-    `phrases` its text holds (phrase companions).
+    `phrases` its text holds (phrase companions); `suspects`: words an accented word of the metadata may
+    fold to (`folded_words`), whose entries are decoded whatever they look like.
     """
     entry = json.loads((bundle / "pagefind-entry.json").read_text(encoding="utf-8"))
     languages = entry.get("languages", {})
@@ -124,7 +141,7 @@ def prepare_shard(bundle: Path, words_of: Mapping[str, Sequence[str]], character
         urls.append(url)
 
     stats = PageStats([words_of[url] for url in urls])
-    buckets = [Bucket([], _ints(), _ints(), _ints(), b"", _ints()) for _ in range(BUCKETS)]
+    buckets = [Bucket([], _ints(), _ints(), _ints(), b"", _ints(), {}) for _ in range(BUCKETS)]
     pieces: list[list[bytes]] = [[] for _ in range(BUCKETS)]
     sizes = [0] * BUCKETS
     pair_words = {word: 0 for phrase in phrases for word in pair_codes(phrase)}  # → its entry's bytes here
@@ -133,15 +150,21 @@ def prepare_shard(bundle: Path, words_of: Mapping[str, Sequence[str]], character
         for word, data in _word_entries(path):
             if word in pair_words:
                 pair_words[word] = len(data)
-            count, first, after = _entry_head(word, data, path)
-            last = first if count == 1 else stats.last(word, count, first)
-            if last is None:  # not a word of the documents as written, or not on the same pages: decode it
-                item = cbor2.loads(data)
-                if item[2] != []:
-                    raise format_error(path, f"the entry of {word!r} has more than words and pages")
-                last = sum(posting[0] for posting in item[1])
             number = bucket_of(word)
             bucket = buckets[number]
+            head = _entry_head(word, data, path) if _CODE_WORD.fullmatch(word) and word not in suspects else None
+            if head is None:  # not a code word, or a code an accented word may fold to: decoded
+                item = _decoded_entry(word, data, path)
+                if item[2] or not item[1]:
+                    bucket.side[word] = item
+                    continue
+                count, first, after = len(item[1]), item[1][0][0], _entry_head(word, data, path)[2]
+                last = sum(posting[0] for posting in item[1])
+            else:
+                count, first, after = head
+                last = first if count == 1 else stats.last(word, count, first)
+                if last is None:  # not on the pages the documents say: Pagefind's own word of the same letters
+                    last = sum(posting[0] for posting in _decoded_entry(word, data, path)[1])
             bucket.words.append(word)
             bucket.counts.append(count)
             bucket.firsts.append(first)
@@ -206,6 +229,32 @@ def _entry_head(word: str, data: bytes, path: Path) -> tuple[int, int, int]:
     return count, first, after
 
 
+def _decoded_entry(word: str, data: bytes, path: Path) -> list:
+    try:
+        item = cbor2.loads(data)
+    except cbor2.CBORDecodeError as error:
+        raise format_error(path, f"the entry of {word!r}: {error}") from None
+    if not (isinstance(item, list) and len(item) == 3 and item[0] == word and isinstance(item[1], list)
+            and isinstance(item[2], list)):
+        raise format_error(path, f"the entry of {word!r} is not [word, pages, variants]")
+    return item
+
+
+def folded_words(texts: Iterable[str]) -> frozenset[str]:
+    """What the accented Latin words of `texts` may become in Pagefind's index (Été → ete, and zete, as the
+    documents write other words with a "z"): lower case, marks dropped. Pagefind keeps the accented form
+    as a variant of such a word, an entry of another shape."""
+    out = set()
+    for text in texts:
+        for word in _ACCENTED.findall(text):
+            plain = "".join(c for c in unicodedata.normalize("NFKD", word.lower()) if not unicodedata.combining(c))
+            out.update((plain, "z" + plain))
+    return frozenset(out)
+
+
+_ACCENTED = re.compile(r"[0-9A-Za-z\u00c0-\u024f]*[\u00c0-\u024f][0-9A-Za-z\u00c0-\u024f]*")
+
+
 def _dump(path: Path, value: object) -> None:
     path.write_bytes(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
 
@@ -242,11 +291,15 @@ def merge_shards(shards: Sequence[Path], bundle: Path, sort_key: Callable[[str],
                                    or path.name == "pagefind-entry.json"):
             link_or_copy(path, bundle / path.name)
 
+    meta_fields = sorted({field for _e, _h, m in metas for field in m[5]}) if len(meta) > 5 else None
+    # A posting numbers its metadata fields by the shard's own field list: renumbered where it differs.
+    fields = tuple(None if meta_fields is None or m[5] == meta_fields
+                   else {i: meta_fields.index(f) for i, f in enumerate(m[5])} for _e, _h, m in metas)
     companions, phrases = _phrase_companions(shards, offsets)
     # Every bucket's words, with the phrase companions, merged and cut into chunks in worker processes,
     # while this one joins the pages, filters and date order.
     job = functools.partial(_merge_bucket, tuple(shards), tuple(offsets), bundle / "index",
-                            chunk_bytes or search_chunks.CHUNK_BYTES, dict(companions))
+                            chunk_bytes or search_chunks.CHUNK_BYTES, dict(companions), fields)
     with contextlib.ExitStack() as stack:
         if workers > 1:
             pool = stack.enter_context(ProcessPoolExecutor(
@@ -264,7 +317,6 @@ def merge_shards(shards: Sequence[Path], bundle: Path, sort_key: Callable[[str],
         sorts = _merge_sorts(metas, offsets, urls, sort_key)
         written = dict(zip(order, results))
         chunks = _name_chunks([written[number] for number in range(BUCKETS)], bundle / "index", language)
-    meta_fields = sorted({field for _e, _h, m in metas for field in m[5]}) if len(meta) > 5 else None
     merged = [meta[0], pages, chunks, filters, sorts] + ([meta_fields] if meta_fields is not None else [])
     new_hash = write_meta(bundle, language, merged)
     language_entry = next(iter(entry["languages"].values()))
@@ -368,7 +420,8 @@ def _name_chunks(written: list[list[tuple[str, str, str]]], index: Path, languag
 
 
 def _merge_bucket(shards: tuple[Path, ...], offsets: tuple[int, ...], index: Path, chunk_bytes: int,
-                  extra: Mapping[int, list[tuple[str, bytes]]], number: int) -> list[tuple[str, str, str]]:
+                  extra: Mapping[int, list[tuple[str, bytes]]], fields: tuple[dict[int, int] | None, ...],
+                  number: int) -> list[tuple[str, str, str]]:
     import hashlib
 
     buckets = [Bucket.loads((shard / WORDS_FILE.format(number)).read_bytes()) for shard in shards]
@@ -378,7 +431,15 @@ def _merge_bucket(shards: tuple[Path, ...], offsets: tuple[int, ...], index: Pat
         base = shard * _SPAN
         for position, word in enumerate(bucket.words):
             refs.setdefault(word, []).append(base + position)
-    entries = [(word, merged_entry(word, refs[word], buckets, offsets)) for word in sorted(refs)]
+    rebuilt = set()  # words merged from decoded entries: variants, or a shard's metadata fields renumbered
+    for shard, bucket in enumerate(buckets):
+        for word in bucket.side:
+            refs.setdefault(word, []).append(shard * _SPAN + _SPAN - 1)  # the side entry (see Bucket.item)
+            rebuilt.add(word)
+        if fields[shard] is not None:
+            rebuilt.update(bucket.words)
+    entries = [(word, _rebuilt_entry(word, sorted(refs[word]), buckets, offsets, fields) if word in rebuilt
+                else merged_entry(word, refs[word], buckets, offsets)) for word in sorted(refs)]
     if extra.get(number):
         known = {word for word, _ in extra[number]} & refs.keys()
         if known:
@@ -413,6 +474,40 @@ def merged_entry(word: str, refs: Sequence[int], buckets: Sequence[Bucket], offs
     out[2] = _array_header(total)
     out.append(b"\x80")
     return b"".join(out)
+
+
+def _rebuilt_entry(word: str, refs: Sequence[int], buckets: Sequence[Bucket], offsets: Sequence[int],
+                   fields: Sequence[dict[int, int] | None]) -> bytes:
+    """A word's entry merged from its decoded entries: pages (and each accented variant's pages) numbered
+    across shards, the metadata field numbers of a shard whose field list differs renumbered."""
+    pages: list[list] = []
+    variants: dict[str, list[list]] = {}
+    for ref in refs:
+        shard, position = divmod(ref, _SPAN)
+        item = buckets[shard].item(word, -1 if position == _SPAN - 1 else position)
+        remap = fields[shard]
+        pages += _absolute(item[1], offsets[shard], remap)
+        for variant, variant_pages in item[2]:
+            variants.setdefault(variant, []).extend(_absolute(variant_pages, offsets[shard], remap))
+    return cbor2.dumps([word, _relative(pages), [[v, _relative(p)] for v, p in variants.items()]])
+
+
+def _absolute(postings: list, offset: int, remap: dict[int, int] | None) -> list[list]:
+    out, page = [], offset
+    for difference, locs, meta_locs in postings:
+        page += difference
+        if remap:  # a metadata position is preceded by its field as -(field + 1)
+            meta_locs = [-(remap[-loc - 1] + 1) if loc < 0 else loc for loc in meta_locs]
+        out.append([page, locs, meta_locs])
+    return out
+
+
+def _relative(postings: list[list]) -> list[list]:
+    previous, out = 0, []
+    for page, locs, meta_locs in postings:
+        out.append([page - previous, locs, meta_locs])
+        previous = page
+    return out
 
 
 def _text(word: str) -> bytes:

@@ -141,7 +141,7 @@ def test_an_edit_reindexes_only_its_search_shard(site: Path, monkeypatch: pytest
     monkeypatch.setattr(search, "SHARD_SIZE", 20)  # 60 articles: three shards
     build_site(site, "public", search=True)
     store = site / CACHE_DIR / SHARD_STORE
-    before = {p.name: (p / search.PREPARED).stat().st_ino for p in store.iterdir()}
+    before = {p.name: (p / search.PREPARED).stat().st_ino for p in store.iterdir() if p.is_dir()}
     assert len(before) == 3
     # The oldest article lives in the last shard: editing it leaves the two newer shards as they were.
     oldest = min((site / "content").glob("*.md"), key=lambda p: p.read_text(encoding="utf-8").split("date: ")[1][:12]
@@ -149,7 +149,7 @@ def test_an_edit_reindexes_only_its_search_shard(site: Path, monkeypatch: pytest
     oldest.write_text(oldest.read_text(encoding="utf-8") + "\n旧文新增的一段。\n", encoding="utf-8")
     second = build_site(site, "public", search=True)
     assert second.search_indexed
-    after = {p.name: (p / search.PREPARED).stat().st_ino for p in store.iterdir()}
+    after = {p.name: (p / search.PREPARED).stat().st_ino for p in store.iterdir() if p.is_dir()}
     assert len(after) == 3 and len(set(after) & set(before)) == 2  # one shard re-made, the old one removed
     assert all(after[name] == before[name] for name in set(after) & set(before))  # kept, not re-made
     # ... and the whole site, search bundle included, is what a cold build makes.

@@ -30,10 +30,18 @@ def documents(count: int = 45) -> list[IndexDocument]:
         paragraphs = tuple("".join(rng.choice(TEXT) for _ in range(rng.randint(10, 90))) + "。" for _ in range(3))
         # "GDP" in titles: Pagefind indexes the title's words as they are, and 蜭's code is "gdp": that word's
         # pages are then not the documents' own, so the merge must decode its entry instead of trusting them.
+        # Accented Latin words: Pagefind indexes "nestle" with "nestlé" as a variant of it (its own pages and
+        # the variant's), an entry of another shape that the merge rebuilds; "Été" folds to "ete", a code.
+        accented = ("雀巢 Nestlé 公司" if i % 4 == 1 else "") + (" Été" if i % 7 == 3 else "")
+        # The first shard (shard_size 10) has neither dates nor sources: its metadata field list is
+        # ["title"], the others' ["date", "source", "title"], so its title positions are renumbered.
+        first_shard = i < 10
         docs.append(IndexDocument(
-            path=f"articles/a{i:02d}/index.html", title=f"第{i}号 GDP 报告" if i % 4 else f"第{i}号报告",
-            paragraphs=(*paragraphs, "5G 蜭蜭 z" if i % 3 else "5G"),
-            date=None if i % 11 == 10 else f"20{20 + i % 5}-0{1 + i % 9}-1{i % 10}", source=f"来源{i % 3}",
+            path=f"articles/a{i:02d}/index.html",
+            title=(f"第{i}号 GDP 报告" if i % 4 else f"第{i}号报告") + (" Café" if i % 5 == 2 else ""),
+            paragraphs=(*paragraphs, ("5G 蜭蜭 z" if i % 3 else "5G") + accented),
+            date=None if i % 11 == 10 or first_shard else f"20{20 + i % 5}-0{1 + i % 9}-1{i % 10}",
+            source=None if first_shard else f"来源{i % 3}",
             filters=(("zone", f"开发区{i % 4}"), ("year", str(2020 + i % 5)))))
     return docs
 
@@ -48,12 +56,11 @@ def decoded(bundle: Path) -> tuple[dict, dict, list[str], int]:
     words: dict[str, dict] = {}
     for _from, _to, name in meta[2]:
         for word, data in _word_entries(bundle / "index" / f"{name}.pf_index"):
-            page, postings = 0, {}
-            for difference, locs, meta_locs in cbor2.loads(data)[1]:
-                page += difference
-                postings[urls[page]] = (locs, meta_locs)
+            item = cbor2.loads(data)
             assert word not in words
-            words[word] = postings
+            words[word] = by_url(item[1], urls)
+            for variant, variant_pages in item[2]:
+                words[f"{word} → {variant}"] = by_url(variant_pages, urls)
     filters = {}
     for name, filter_hash in meta[3]:
         values = read_pagefind_file(bundle / "filter" / f"{filter_hash}.pf_filter")[1]
@@ -61,6 +68,14 @@ def decoded(bundle: Path) -> tuple[dict, dict, list[str], int]:
     (sort_name, order), = meta[4]
     assert sort_name == "date"
     return words, filters, [urls[p] for p in order], language["page_count"]
+
+
+def by_url(postings: list, urls: list[str]) -> dict[str, tuple]:
+    page, out = 0, {}
+    for difference, locs, meta_locs in postings:
+        page += difference
+        out[urls[page]] = (locs, meta_locs)
+    return out
 
 
 @pytest.fixture(scope="module")
@@ -77,6 +92,7 @@ def test_merged_shards_equal_one_pagefind_run(bundles: tuple[Path, Path]) -> Non
     assert merged[3] == single[3] == 45
     assert merged[0] == single[0]  # every word: the same pages, positions and metadata positions
     assert "gdp" in merged[0] and any(meta for _locs, meta in merged[0]["gdp"].values())
+    assert "znestle → znestlé" in merged[0] and "cafe → café" in merged[0]  # accented variants, across shards
     assert merged[1] == single[1]  # filters
     dates = {document_url(d): d.date or "0000-00-00" for d in documents()}
     assert [dates[u] for u in merged[2]] == sorted(dates.values())  # oldest first, as Pagefind sorts
@@ -116,7 +132,7 @@ def test_merged_entry_counts_each_shard_from_the_last_page_before_it() -> None:
     # Shard 0 (pages 0–9): the word on pages 2 and 5; shard 1 (pages 10–19): on its pages 1 and 4.
     def bucket(first: int, last: int, rest: bytes) -> Bucket:
         from array import array
-        return Bucket(["w"], array("I", [2]), array("I", [first]), array("I", [last]), rest, array("I", [len(rest)]))
+        return Bucket(["w"], array("I", [2]), array("I", [first]), array("I", [last]), rest, array("I", [len(rest)]), {})
 
     locs = b"\x81\x01\x80"  # [1] and [] after the first page difference: [diff, [1], []]
     second = b"\x83\x03" + locs
