@@ -152,19 +152,18 @@ def prepare_shard(bundle: Path, words_of: Mapping[str, Sequence[str]], character
                 pair_words[word] = len(data)
             number = bucket_of(word)
             bucket = buckets[number]
-            head = _entry_head(word, data, path) if _CODE_WORD.fullmatch(word) and word not in suspects else None
-            if head is None:  # not a code word, or a code an accented word may fold to: decoded
+            head = _entry_head(word, data) if _CODE_WORD.fullmatch(word) and word not in suspects else None
+            last = stats.last(word, head[0], head[1]) if head else None
+            if head is None or last is None:
+                # Not a code word; a code an accented word may fold to; an entry of another shape; or not
+                # on the pages the documents say (Pagefind's own word of the same letters): decoded.
                 item = _decoded_entry(word, data, path)
-                if item[2] or not item[1]:
+                head = _entry_head(word, data) if not item[2] else None
+                if head is None:
                     bucket.side[word] = item
                     continue
-                count, first, after = len(item[1]), item[1][0][0], _entry_head(word, data, path)[2]
                 last = sum(posting[0] for posting in item[1])
-            else:
-                count, first, after = head
-                last = first if count == 1 else stats.last(word, count, first)
-                if last is None:  # not on the pages the documents say: Pagefind's own word of the same letters
-                    last = sum(posting[0] for posting in _decoded_entry(word, data, path)[1])
+            count, first, after = head
             bucket.words.append(word)
             bucket.counts.append(count)
             bucket.firsts.append(first)
@@ -213,20 +212,18 @@ class PageStats:
         return self.final[word]
 
 
-def _entry_head(word: str, data: bytes, path: Path) -> tuple[int, int, int]:
-    """An entry's page count, first page difference and where its postings go on after it:
-    [word, [[page, locs, meta locs], …], []] in CBOR."""
+def _entry_head(word: str, data: bytes) -> tuple[int, int, int] | None:
+    """An entry's page count, first page difference and where its postings go on after it, if it reads
+    as [word, [[page, locs, meta locs], …], []] in CBOR with at least one page; else None (decode it)."""
     try:
         _major, length, pos = _header(data, 1)  # data[0] is the entry's array of three, then the word
         major, count, pos = _header(data, pos + length)
         if major != 4 or count == 0 or data[pos] != 0x83 or data[-1] != 0x80:
-            raise ValueError("not [word, [[page, locs, meta locs], …], []]")
+            return None
         major, first, after = _header(data, pos + 1)
-        if major != 0:
-            raise ValueError("a page number is not a whole number")
-    except (ValueError, IndexError) as error:
-        raise format_error(path, f"the entry of {word!r}: {error or 'truncated'}") from None
-    return count, first, after
+    except (ValueError, IndexError):
+        return None
+    return (count, first, after) if major == 0 else None
 
 
 def _decoded_entry(word: str, data: bytes, path: Path) -> list:

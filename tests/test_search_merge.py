@@ -142,9 +142,13 @@ def test_merged_entry_counts_each_shard_from_the_last_page_before_it() -> None:
     assert [p[0] for p in pages] == [2, 3, 6, 3]  # 2, 5, then 11 (= 5 + 6) and 14
 
 
-def test_a_malformed_entry_names_its_file() -> None:
+def test_entries_of_another_shape_are_decoded_and_malformed_ones_name_their_file() -> None:
+    from site_gen.search_merge import _decoded_entry
+
+    assert _entry_head("w", cbor2.dumps(["w", [], [["wé", [[1, [2], []]]]]])) is None  # variants only
+    assert _entry_head("w", cbor2.dumps(["w", [[1, [2], []]], []])) == (1, 1, 6)  # 1 page, from page 1, then [2]
     with pytest.raises(SiteGenError, match="chunk.pf_index.*the entry of 'w'"):
-        _entry_head("w", cbor2.dumps(["w", [], []]), Path("chunk.pf_index"))
+        _decoded_entry("w", cbor2.dumps({"w": 1}), Path("chunk.pf_index"))
 
 
 def test_buckets_are_stretches_of_the_word_order() -> None:
