@@ -11,7 +11,7 @@ numbers are differences from the previous posting's, so a shard's postings keep 
 merged entry, all but the first difference, which becomes the distance from the previous shard's last
 page. That last page is the sum of the differences; instead of decoding millions of postings,
 `prepare_shard` takes it from the documents' own words (which pages hold a word), and trusts it only
-when the entry agrees: the same number of pages and the same first page. Other entries are decoded:
+for a code word whose entry agrees: the same number of pages and the same first page. Other entries are decoded:
 words that are not codes, Pagefind's words from the title metadata, codes an accented Latin word may fold
 to. Entries of another shape (an accented word's variants) and the entries of a shard whose metadata
 field list differs from the merged one are rebuilt from their decoded form (`_rebuilt_entry`).
@@ -205,9 +205,9 @@ class PageStats:
             self.first.update(dict.fromkeys(unique[page], page))
 
     def last(self, word: str, count: int, first: int) -> int | None:
-        """The last page of a code word whose entry lists `count` pages from `first`; None unless the
-        documents agree (Pagefind's own words, from the metadata, may share a code's letters)."""
-        if self.counts.get(word) != count or self.first.get(word) != first or not _CODE_WORD.fullmatch(word):
+        """The last page of a word whose entry lists `count` pages from `first`; None unless the documents
+        agree (Pagefind's own words, from the metadata, may share a code's letters). Asked for code words only."""
+        if self.counts.get(word) != count or self.first.get(word) != first:
             return None
         return self.final[word]
 
