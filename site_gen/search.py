@@ -41,7 +41,7 @@ from site_gen.article import Article
 from site_gen.diagnostics import Diagnostic, SiteGenError
 from site_gen.model import SiteModel
 from site_gen.output import die_with_parent
-from site_gen.search_merge import folded_words, merge_shards, prepare_shard
+from site_gen.search_merge import folded_words, merge_shards, metadata_codes, prepare_shard
 from site_gen.search_text import HAN, code_tokens, fold, query_json
 
 # Markdown syntax that is not text: images, link targets, emphasis and heading/list/quote markers.
@@ -216,6 +216,7 @@ def index_shard(docs: list[IndexDocument], folder: Path, phrases: tuple[str, ...
     phrases_of = {document_url(doc): phrases_in(fold("\n".join((doc.title, *doc.paragraphs))), phrases)
                   for doc in docs} if phrases else {}
     suspects = folded_words([text for doc in docs for text in (doc.title, doc.source or "", *doc.paragraphs)])
+    suspects |= metadata_codes(text for doc in docs for text in (doc.title, doc.source or "", doc.date or ""))
     prepare_shard(folder, words_of, characters_of, phrases_of, phrases, suspects)
 
 

@@ -12,9 +12,12 @@ merged entry, all but the first difference, which becomes the distance from the 
 page. That last page is the sum of the differences; instead of decoding millions of postings,
 `prepare_shard` takes it from the documents' own words (which pages hold a word), and trusts it only
 for a code word whose entry agrees: the same number of pages and the same first page. Other entries are decoded:
-words that are not codes, Pagefind's words from the title metadata, codes an accented Latin word may fold
-to. Entries of another shape (an accented word's variants) and the entries of a shard whose metadata
-field list differs from the merged one are rebuilt from their decoded form (`_rebuilt_entry`).
+words that are not codes, Pagefind's words from the metadata fields, codes an accented Latin word or the
+metadata may spell. A decoded entry keeps only the pages whose document was written with the word, and
+loses its metadata positions (`_own_entry`): Pagefind also indexes the metadata's words and parts it
+cuts out of words ("zGDP" → "gdp"), which no query asks for and a one-character query, a prefix search,
+would find. Entries of another shape (an accented word's variants) are rebuilt from their decoded
+form (`_rebuilt_entry`).
 
 Steps:
 - `prepare_shard` (in the shard's worker, after its Pagefind run): the entries of its word index, with
@@ -51,7 +54,7 @@ from site_gen.output import die_with_parent, link_or_copy
 from site_gen.search_canonical import format_error, read_pagefind_file, short_name, write_meta, write_pagefind_file
 from site_gen import search_chunks
 from site_gen.search_chunks import Companions, _array_header, companion_entry, _cut, _groups, _header, _word_entries, read_fragment
-from site_gen.search_text import CODE_PATTERN, han_code
+from site_gen.search_text import CODE_PATTERN, LATIN_MARK, han_code
 
 _META_PAGES, _META_CHUNKS, _META_FILTERS, _META_SORTS = 1, 2, 3, 4
 WORDS_FILE = "site-gen-words-{}.pickle"  # one per bucket, in a prepared shard
@@ -123,8 +126,9 @@ def prepare_shard(bundle: Path, words_of: Mapping[str, Sequence[str]], character
 
     `words_of`: each page's URL ("/articles/x/") → the words its document was written with;
     `characters_of`: URL → its characters, folded as the index words were; `phrases_of`: URL → the
-    `phrases` its text holds (phrase companions); `suspects`: words an accented word of the metadata may
-    fold to (`folded_words`), whose entries are decoded whatever they look like.
+    `phrases` its text holds (phrase companions); `suspects`: words an accented word may fold to
+    (`folded_words`) and codes the metadata may spell (`metadata_codes`), whose entries are decoded
+    whatever they look like.
     """
     entry = json.loads((bundle / "pagefind-entry.json").read_text(encoding="utf-8"))
     languages = entry.get("languages", {})
@@ -141,6 +145,10 @@ def prepare_shard(bundle: Path, words_of: Mapping[str, Sequence[str]], character
         urls.append(url)
 
     stats = PageStats([words_of[url] for url in urls])
+
+    def holds(word: str, page: int) -> bool:  # the page's document was written with the word (`_own_entry`)
+        return word.startswith(LATIN_MARK) or word in words_of[urls[page]]
+
     buckets = [Bucket([], _ints(), _ints(), _ints(), b"", _ints(), {}) for _ in range(BUCKETS)]
     pieces: list[list[bytes]] = [[] for _ in range(BUCKETS)]
     sizes = [0] * BUCKETS
@@ -148,21 +156,28 @@ def prepare_shard(bundle: Path, words_of: Mapping[str, Sequence[str]], character
     chunk_paths = [bundle / "index" / f"{chunk_hash}.pf_index" for _f, _t, chunk_hash in meta[_META_CHUNKS]]
     for path in chunk_paths:
         for word, data in _word_entries(path):
-            if word in pair_words:
-                pair_words[word] = len(data)
             number = bucket_of(word)
             bucket = buckets[number]
             head = _entry_head(word, data) if _CODE_WORD.fullmatch(word) and word not in suspects else None
             last = stats.last(word, head[0], head[1]) if head else None
             if head is None or last is None:
-                # Not a code word; a code an accented word may fold to; an entry of another shape; or not
-                # on the pages the documents say (Pagefind's own word of the same letters): decoded.
-                item = _decoded_entry(word, data, path)
-                head = _entry_head(word, data) if not item[2] else None
-                if head is None:
+                # Not a code word; a code an accented word or the metadata may spell; an entry of another
+                # shape; or not on the pages the documents say (a word of the metadata, or cut out of
+                # another word): decoded, and kept only on the pages whose text holds it (`_own_entry`).
+                item = _own_entry(_decoded_entry(word, data, path), holds)
+                if item is None:
+                    continue  # a word of the metadata only, or one Pagefind cut out of another
+                if item[2] or not item[1]:
                     bucket.side[word] = item
+                    if word in pair_words:
+                        pair_words[word] = len(data)
                     continue
+                data = cbor2.dumps(item)
+                head = _entry_head(word, data)
+                assert head is not None  # [word, [[page, locs, []], …], []] with at least one page
                 last = sum(posting[0] for posting in item[1])
+            if word in pair_words:
+                pair_words[word] = len(data)
             count, first, after = head
             bucket.words.append(word)
             bucket.counts.append(count)
@@ -237,6 +252,55 @@ def _decoded_entry(word: str, data: bytes, path: Path) -> list:
     return item
 
 
+def _own_entry(item: list, holds: Callable[[str, int], bool]) -> list | None:
+    """A decoded entry with only the pages whose document was written with the word (`holds`), without
+    metadata positions; None when no page is left.
+
+    Pagefind indexes more than the words of the text. The metadata fields (title, date, source) give
+    "2020", "01", a title's Chinese cut at its punctuation and its Latin words, at metadata positions; and
+    it cuts a word at a change of case, so "zGDP" also puts "gdp" at that position. No query asks for
+    those words (queries are codes and "z" words), but a one-character query is a prefix search: 蜭
+    (code "gdp") would find every article with "GDP" in its title or text. Such postings are dropped. A "z" word is always kept: the page's own "z" words are written with their case
+    ("zGDP"), and no "z" word can start a code.
+    """
+    word, postings, variants = item
+    kept = [[variant, pages] for variant, pages in ((v, _own_postings(v, p, holds)) for v, p in variants) if pages]
+    postings = _own_postings(word, postings, holds)
+    return [word, postings, kept] if postings or kept else None
+
+
+def _own_postings(word: str, postings: list, holds: Callable[[str, int], bool]) -> list[list]:
+    """Postings [page difference, locs, meta locs] of the pages that hold the word in their text, renumbered,
+    without meta locs."""
+    out, page, previous = [], 0, 0
+    for difference, locs, _meta_locs in postings:
+        page += difference
+        if locs and holds(word, page):
+            out.append([page - previous, locs, []])
+            previous = page
+    return out
+
+
+def metadata_codes(texts: Iterable[str]) -> frozenset[str]:
+    """The codes the metadata fields may spell (`_own_entry`): every stretch of three or six letters and
+    digits of `texts`, in lower case with marks dropped, within a run or a whitespace-separated word. A code
+    word whose entry agrees with the documents is copied without decoding (`PageStats`), so one the metadata
+    may also hold (a title's "GDP" on a page whose text holds 蜭) is decoded instead, its metadata positions
+    dropped."""
+    out: set[str] = set()
+    for text in texts:
+        plain = "".join(c for c in unicodedata.normalize("NFKD", text.lower()) if not unicodedata.combining(c))
+        for token in plain.split():
+            for run in {_NOT_ALNUM.sub("", token), *_ALNUM.findall(token)}:
+                for length in (3, 6):
+                    out.update(run[i:i + length] for i in range(len(run) - length + 1))
+    return frozenset(word for word in out if _CODE_WORD.fullmatch(word))
+
+
+_ALNUM = re.compile("[0-9a-z]+")
+_NOT_ALNUM = re.compile("[^0-9a-z]+")
+
+
 def folded_words(texts: Iterable[str]) -> frozenset[str]:
     """What the accented Latin words of `texts` may become in Pagefind's index (Été → ete, and zete, as the
     documents write other words with a "z"): lower case, marks dropped. Pagefind keeps the accented form
@@ -288,15 +352,14 @@ def merge_shards(shards: Sequence[Path], bundle: Path, sort_key: Callable[[str],
                                    or path.name == "pagefind-entry.json"):
             link_or_copy(path, bundle / path.name)
 
+    # The fields' names (a shard without any date lists ["source", "title"]). No posting of the merged index
+    # refers to them: prepare_shard drops the metadata positions (`_own_entry`).
     meta_fields = sorted({field for _e, _h, m in metas for field in m[5]}) if len(meta) > 5 else None
-    # A posting numbers its metadata fields by the shard's own field list: renumbered where it differs.
-    fields = tuple(None if meta_fields is None or m[5] == meta_fields
-                   else {i: meta_fields.index(f) for i, f in enumerate(m[5])} for _e, _h, m in metas)
     companions, phrases = _phrase_companions(shards, offsets)
     # Every bucket's words, with the phrase companions, merged and cut into chunks in worker processes,
     # while this one joins the pages, filters and date order.
     job = functools.partial(_merge_bucket, tuple(shards), tuple(offsets), bundle / "index",
-                            chunk_bytes or search_chunks.CHUNK_BYTES, dict(companions), fields)
+                            chunk_bytes or search_chunks.CHUNK_BYTES, dict(companions))
     with contextlib.ExitStack() as stack:
         if workers > 1:
             pool = stack.enter_context(ProcessPoolExecutor(
@@ -417,8 +480,7 @@ def _name_chunks(written: list[list[tuple[str, str, str]]], index: Path, languag
 
 
 def _merge_bucket(shards: tuple[Path, ...], offsets: tuple[int, ...], index: Path, chunk_bytes: int,
-                  extra: Mapping[int, list[tuple[str, bytes]]], fields: tuple[dict[int, int] | None, ...],
-                  number: int) -> list[tuple[str, str, str]]:
+                  extra: Mapping[int, list[tuple[str, bytes]]], number: int) -> list[tuple[str, str, str]]:
     import hashlib
 
     buckets = [Bucket.loads((shard / WORDS_FILE.format(number)).read_bytes()) for shard in shards]
@@ -428,14 +490,12 @@ def _merge_bucket(shards: tuple[Path, ...], offsets: tuple[int, ...], index: Pat
         base = shard * _SPAN
         for position, word in enumerate(bucket.words):
             refs.setdefault(word, []).append(base + position)
-    rebuilt = set()  # words merged from decoded entries: variants, or a shard's metadata fields renumbered
+    rebuilt = set()  # words merged from decoded entries: accented variants
     for shard, bucket in enumerate(buckets):
         for word in bucket.side:
             refs.setdefault(word, []).append(shard * _SPAN + _SPAN - 1)  # the side entry (see Bucket.item)
             rebuilt.add(word)
-        if fields[shard] is not None:
-            rebuilt.update(bucket.words)
-    entries = [(word, _rebuilt_entry(word, sorted(refs[word]), buckets, offsets, fields) if word in rebuilt
+    entries = [(word, _rebuilt_entry(word, sorted(refs[word]), buckets, offsets) if word in rebuilt
                 else merged_entry(word, refs[word], buckets, offsets)) for word in sorted(refs)]
     if extra.get(number):
         known = {word for word, _ in extra[number]} & refs.keys()
@@ -473,28 +533,24 @@ def merged_entry(word: str, refs: Sequence[int], buckets: Sequence[Bucket], offs
     return b"".join(out)
 
 
-def _rebuilt_entry(word: str, refs: Sequence[int], buckets: Sequence[Bucket], offsets: Sequence[int],
-                   fields: Sequence[dict[int, int] | None]) -> bytes:
-    """A word's entry merged from its decoded entries: pages (and each accented variant's pages) numbered
-    across shards, the metadata field numbers of a shard whose field list differs renumbered."""
+def _rebuilt_entry(word: str, refs: Sequence[int], buckets: Sequence[Bucket], offsets: Sequence[int]) -> bytes:
+    """A word's entry merged from its decoded entries: its pages and each accented variant's pages
+    numbered across shards."""
     pages: list[list] = []
     variants: dict[str, list[list]] = {}
     for ref in refs:
         shard, position = divmod(ref, _SPAN)
         item = buckets[shard].item(word, -1 if position == _SPAN - 1 else position)
-        remap = fields[shard]
-        pages += _absolute(item[1], offsets[shard], remap)
+        pages += _absolute(item[1], offsets[shard])
         for variant, variant_pages in item[2]:
-            variants.setdefault(variant, []).extend(_absolute(variant_pages, offsets[shard], remap))
+            variants.setdefault(variant, []).extend(_absolute(variant_pages, offsets[shard]))
     return cbor2.dumps([word, _relative(pages), [[v, _relative(p)] for v, p in variants.items()]])
 
 
-def _absolute(postings: list, offset: int, remap: dict[int, int] | None) -> list[list]:
+def _absolute(postings: list, offset: int) -> list[list]:
     out, page = [], offset
     for difference, locs, meta_locs in postings:
         page += difference
-        if remap:  # a metadata position is preceded by its field as -(field + 1)
-            meta_locs = [-(remap[-loc - 1] + 1) if loc < 0 else loc for loc in meta_locs]
         out.append([page, locs, meta_locs])
     return out
 

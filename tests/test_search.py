@@ -126,6 +126,13 @@ def fixture_articles(count: int = 36) -> dict[str, dict]:
             front = {"date": f"{2016 + i % 9}-{1 + i % 12:02d}-{1 + i % 27:02d}", **front}
         articles[f"n{i:02d}"] = {"front": front, "body": body}
     articles["n00"]["body"] += "\n\n记者在靈石看到，開發區里一片繁忙。"  # Traditional left in a body
+    # Latin words and numbers whose lower case is a character's code: 蜭 is "gdp", 加 "600". Pagefind also
+    # indexes "gdp" cut out of the word "zGDP" and the title's "GDP" as a word of the metadata; a
+    # one-character query, a prefix search, would find these articles for 蜭 (and for 加, were "600" cut
+    # out of "z600").
+    articles["n01"]["body"] += "\n\n全年投资600亿元，GDP增长6%。"
+    articles["n03"]["front"]["title"] += "（GDP 600）"
+    articles["n05"]["body"] += "\n\n加快建设。"
     return articles
 
 
@@ -221,7 +228,7 @@ def all_results(page) -> list[str]:
 
 QUERIES = ["灵石", "灵石经济技术开发区", "灵石县", "运城", "王文安", "高新技术", "开发区", "一枚印章管审批",
            "石经", "乾隆", "晋中", "項目開工", "靈石", "開發區", "太忻一體化經濟區", "营商环境 运城", "火星基地",
-           "晋", "灵", "靈", "经济 灵", "开", "业", "發"]
+           "晋", "灵", "靈", "经济 灵", "开", "业", "發", "加", "蜭", "GDP"]
 
 
 @pytest.mark.browser

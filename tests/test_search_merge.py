@@ -14,10 +14,11 @@ import cbor2
 import pytest
 
 from site_gen.diagnostics import SiteGenError
-from site_gen.search import PREPARED, IndexDocument, document_url, index_bundle, shard_key, shards
+from site_gen.search import (PREPARED, IndexDocument, document_url, index_bundle, run_pagefind, shard_key, shards,
+                             write_documents)
 from site_gen.search_canonical import read_pagefind_file
 from site_gen.search_chunks import _word_entries
-from site_gen.search_merge import BUCKETS, PageStats, _entry_head, bucket_of, merged_entry, Bucket
+from site_gen.search_merge import BUCKETS, PageStats, _entry_head, bucket_of, merged_entry, metadata_codes, Bucket
 from site_gen.search_text import fold
 
 TEXT = "今年以来全市坚持项目为王持续优化服务推动产业集群发展企业信心明显增强灵石经济技术开发区運城開發區"
@@ -34,7 +35,7 @@ def documents(count: int = 45) -> list[IndexDocument]:
         # the variant's), an entry of another shape that the merge rebuilds; "Été" folds to "ete", a code.
         accented = ("雀巢 Nestlé 公司" if i % 4 == 1 else "") + (" Été" if i % 7 == 3 else "")
         # The first shard (shard_size 10) has neither dates nor sources: its metadata field list is
-        # ["title"], the others' ["date", "source", "title"], so its title positions are renumbered.
+        # ["title"], the others' ["date", "source", "title"]; no merged posting may refer to it.
         first_shard = i < 10
         docs.append(IndexDocument(
             path=f"articles/a{i:02d}/index.html",
@@ -79,28 +80,62 @@ def by_url(postings: list, urls: list[str]) -> dict[str, tuple]:
 
 
 @pytest.fixture(scope="module")
-def bundles(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+def bundles(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, Path]:
     root = tmp_path_factory.mktemp("merge")
     docs = documents()
     index_bundle(docs, root / "merged", shard_size=10, workers=2, store=root / "store")  # 5 shards
     index_bundle(docs, root / "single", shard_size=1000)
-    return root / "merged", root / "single"
+    write_documents(docs, root / "documents")
+    run_pagefind(root / "documents", root / "raw")  # Pagefind's own index, neither prepared nor merged
+    return root / "merged", root / "single", root / "raw"
 
 
-def test_merged_shards_equal_one_pagefind_run(bundles: tuple[Path, Path]) -> None:
-    merged, single = (decoded(b) for b in bundles)
-    assert merged[3] == single[3] == 45
-    assert merged[0] == single[0]  # every word: the same pages, positions and metadata positions
-    assert "gdp" in merged[0] and any(meta for _locs, meta in merged[0]["gdp"].values())
-    assert "znestle → znestlé" in merged[0] and "cafe → café" in merged[0]  # accented variants, across shards
-    assert merged[1] == single[1]  # filters
+def own_words(words: dict) -> dict:
+    """A decoded raw index with only what the documents were written with: each word's pages whose text
+    holds it (every page of a "z" word), with their text positions; words left without a page dropped."""
+    from site_gen.search_text import code_tokens
+
+    written = {document_url(d): set(code_tokens(" ".join((d.title, *d.paragraphs))).split()) for d in documents()}
+    def holds(word: str, url: str) -> bool:
+        return word.startswith("z") or word.partition(" → ")[2 if " → " in word else 0] in written[url]
+    kept = {word: {url: (locs, []) for url, (locs, _meta) in pages.items() if locs and holds(word, url)}
+            for word, pages in words.items()}
+    # An accented word's entry may list no pages of its own, only its variants' ("znestle → znestlé").
+    stems = {word.partition(" → ")[0] for word, pages in kept.items() if pages}
+    return {word: pages for word, pages in kept.items() if pages or word in stems}
+
+
+def test_merged_shards_equal_one_pagefind_run_on_the_documents_own_words(bundles: tuple[Path, Path, Path]) -> None:
+    merged, single, raw = (decoded(b) for b in bundles)
+    assert merged[3] == single[3] == raw[3] == 45
+    assert merged[0] == single[0] == own_words(raw[0])  # every word: the same pages and positions
+    assert "znestle → znestlé" in merged[0] and "z5g" in merged[0]  # accented variants, across shards
+    assert merged[1] == single[1] == raw[1]  # filters
     dates = {document_url(d): d.date or "0000-00-00" for d in documents()}
     assert [dates[u] for u in merged[2]] == sorted(dates.values())  # oldest first, as Pagefind sorts
-    assert [dates[u] for u in merged[2]] == [dates[u] for u in single[2]]
+    assert [dates[u] for u in merged[2]] == [dates[u] for u in single[2]] == [dates[u] for u in raw[2]]
 
 
-def test_merged_bundle_is_one_index_with_every_fragment(bundles: tuple[Path, Path]) -> None:
-    merged, _single = bundles
+def test_words_the_documents_were_not_written_with_find_nothing(bundles: tuple[Path, Path, Path]) -> None:
+    merged, raw = decoded(bundles[0])[0], decoded(bundles[2])[0]
+    assert not any(meta for pages in merged.values() for _locs, meta in pages.values())
+    # Pagefind indexes the titles' words as words of the metadata, and cuts "zGDP" into "z" and "gdp" at
+    # the same position; 蜭's code is "gdp", so the one-character query 蜭 (a prefix search) would find
+    # every "GDP" title. Only the pages whose text holds 蜭 are left, and the metadata's words are gone.
+    holding = {document_url(d) for d in documents() if "蜭" in "".join(d.paragraphs)}
+    assert set(raw["gdp"]) > holding and set(merged["gdp"]) == holding
+    gone = {"01", "2020", "cafe → café"}
+    assert gone <= raw.keys() and not gone & merged.keys()
+
+
+def test_codes_the_metadata_may_spell() -> None:
+    codes = metadata_codes(["第3号 GDP-Bericht 报告", "Ærø 2020-05-06"])
+    assert {"gdp", "ber", "gdpber", "202", "020"} <= codes  # within a word, and across its hyphen
+    assert "3号" not in codes and "gdp-be" not in codes and all(len(c) in (3, 6) for c in codes)
+
+
+def test_merged_bundle_is_one_index_with_every_fragment(bundles: tuple[Path, Path, Path]) -> None:
+    merged = bundles[0]
     assert len(list(merged.glob("*.pf_meta"))) == 1
     assert len(list((merged / "fragment").iterdir())) == 45
     assert (merged / "pagefind.js").is_file() and (merged / "wasm.unknown.pagefind").is_file()
@@ -156,7 +191,7 @@ def test_buckets_are_stretches_of_the_word_order() -> None:
     assert numbers == sorted(numbers) and max(numbers) < BUCKETS
 
 
-def test_folded_traditional_text_is_found_under_simplified_words(bundles: tuple[Path, Path]) -> None:
+def test_folded_traditional_text_is_found_under_simplified_words(bundles: tuple[Path, Path, Path]) -> None:
     from site_gen.search_text import code_tokens
 
     words = decoded(bundles[0])[0]
