@@ -21,7 +21,7 @@ _PIECES = st.sampled_from([
 @settings(max_examples=300, deadline=None)
 @given(st.lists(_PIECES, max_size=30).map("".join))
 def test_fast_converter_matches_smarty_where_smarty_has_nothing_to_do(body):
-    if pages._SMARTY_INPUT.search(body):
+    if pages._smarty_input(body):
         return
     assert pages._MARKDOWN_PLAIN.reset().convert(body) == pages._MARKDOWN.reset().convert(body)
 
@@ -29,9 +29,36 @@ def test_fast_converter_matches_smarty_where_smarty_has_nothing_to_do(body):
 @settings(max_examples=500, deadline=None)
 @given(st.lists(_PIECES, max_size=30).map("".join))
 def test_converter_without_inline_stage_matches_where_no_inline_pattern_can_start(body):
-    if pages._INLINE_INPUT.search(body) or pages._SMARTY_INPUT.search(body):
+    if pages._inline_input(body) or pages._smarty_input(body):
         return
     assert pages._MARKDOWN_BARE.reset().convert(body) == pages._MARKDOWN_PLAIN.reset().convert(body)
+
+
+# Paragraphs and headings, with everything that could start another block or change a line's meaning.
+_BLOCK_PIECES = st.sampled_from([
+    "灵石经济技术开发区", "“新质生产力”", "——", "。", "\n", "\n\n", "\n\n\n", "#", "# ", "## ", "###### ", "####### ",
+    "C#", " #", "=", "===", "-", "---", "+", "+ ", "*", "1. ", "1.5亿元", "１２. ", "2024年", ">", "|", " ", "  ",
+    "    ", "　", "　　", "\u00a0", " \n", "　\n", "a", "Z", "9", ".", "、",
+])
+
+
+@settings(max_examples=1500, deadline=None)
+@given(st.lists(_BLOCK_PIECES, max_size=25).map("".join))
+def test_plain_blocks_are_converted_as_python_markdown_converts_them(body):
+    if pages._inline_input(body) or pages._smarty_input(body):
+        return  # not the bare converter's input
+    html = pages._blocks_html(body)
+    if html is not None:
+        assert html == pages._MARKDOWN_BARE.reset().convert(body)
+
+
+def test_plain_blocks_take_the_fast_path():
+    body = "　　开发区建设提速。\n第二行\n\n## 抓项目 增动能\n\n\n\n2024年，C语言 1.5亿元。\n\n###### 小标题"
+    assert pages._blocks_html(body) == ("<p>开发区建设提速。\n第二行</p>\n<h2>抓项目 增动能</h2>\n"
+                                        "<p>2024年，C语言 1.5亿元。</p>\n<h6>小标题</h6>")
+    assert pages._blocks_html(body) == pages._MARKDOWN_BARE.reset().convert(body)
+    for other in ("1. 一\n2. 二", "甲\n===", "甲\n- 乙", "> 引", "甲|乙", "    代码", "甲\n## 乙", "## 乙 ##", "C#语言", ""):
+        assert pages._blocks_html(other) is None, other  # left to Python-Markdown
 
 
 def test_inline_syntax_still_applies():
@@ -55,11 +82,13 @@ def test_the_sample_articles_convert_the_same_either_way():
 
     articles, problems = read_articles(Path(__file__).resolve().parent.parent / "content")
     assert len(articles) == 5 and not problems
-    plain = [a.body for a in articles if not pages._SMARTY_INPUT.search(a.body)]
+    plain = [a.body for a in articles if not pages._smarty_input(a.body)]
     assert plain  # the real articles take the fast path
     for body in plain:
         assert pages._MARKDOWN_PLAIN.reset().convert(body) == pages._MARKDOWN.reset().convert(body)
-    bare = [b for b in plain if not pages._INLINE_INPUT.search(b)]
+    bare = [b for b in plain if not pages._inline_input(b)]
     assert bare  # and most skip the inline stage too
     for body in bare:
         assert pages._MARKDOWN_BARE.reset().convert(body) == pages._MARKDOWN.reset().convert(body)
+        if pages._blocks_html(body) is not None:
+            assert pages._blocks_html(body) == pages._MARKDOWN.reset().convert(body)
