@@ -60,8 +60,8 @@ _CODE = re.compile(CODE_PATTERN)
 
 def _group_key(word: str) -> str | None:
     """The character whose group a word belongs to, or None for other words: every word that starts with
-    the character's code, pairs and also Pagefind's own words from the meta fields (dates such as 2020,
-    titles' Latin words), which sort among the pairs and would otherwise split the group."""
+    the character's code, its pairs, and any other word of those letters (the merge keeps only the documents'
+    own words, site_gen/search_merge.py, but a group must not be split whatever it holds)."""
     code = word[:CODE_LENGTH]
     return code if _CODE.fullmatch(code) else None
 

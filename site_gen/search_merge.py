@@ -147,6 +147,8 @@ def prepare_shard(bundle: Path, words_of: Mapping[str, Sequence[str]], character
     stats = PageStats([words_of[url] for url in urls])
 
     def holds(word: str, page: int) -> bool:  # the page's document was written with the word (`_own_entry`)
+        if page >= len(urls):
+            raise format_error(bundle / "index", f"the word {word!r} lists page {page} of {len(urls)}")
         return word.startswith(LATIN_MARK) or word in words_of[urls[page]]
 
     buckets = [Bucket([], _ints(), _ints(), _ints(), b"", _ints(), {}) for _ in range(BUCKETS)]
@@ -170,7 +172,7 @@ def prepare_shard(bundle: Path, words_of: Mapping[str, Sequence[str]], character
                 if item[2] or not item[1]:
                     bucket.side[word] = item
                     if word in pair_words:
-                        pair_words[word] = len(data)
+                        pair_words[word] = len(cbor2.dumps(item))  # what the merge will write of it
                     continue
                 data = cbor2.dumps(item)
                 head = _entry_head(word, data)
@@ -246,10 +248,17 @@ def _decoded_entry(word: str, data: bytes, path: Path) -> list:
         item = cbor2.loads(data)
     except cbor2.CBORDecodeError as error:
         raise format_error(path, f"the entry of {word!r}: {error}") from None
-    if not (isinstance(item, list) and len(item) == 3 and item[0] == word and isinstance(item[1], list)
-            and isinstance(item[2], list)):
-        raise format_error(path, f"the entry of {word!r} is not [word, pages, variants]")
+    if not (isinstance(item, list) and len(item) == 3 and item[0] == word and _postings(item[1])
+            and isinstance(item[2], list)
+            and all(isinstance(v, list) and len(v) == 2 and _postings(v[1]) for v in item[2])):
+        raise format_error(path, f"the entry of {word!r} is not [word, [[page, locs, meta locs], …], variants]")
     return item
+
+
+def _postings(value: object) -> bool:
+    return isinstance(value, list) and all(
+        isinstance(p, list) and len(p) == 3 and isinstance(p[0], int) and p[0] >= 0 and isinstance(p[1], list)
+        and isinstance(p[2], list) for p in value)
 
 
 def _own_entry(item: list, holds: Callable[[str, int], bool]) -> list | None:

@@ -95,8 +95,8 @@ def tokenize(text: str, gram: int = GRAM) -> str:
 # two-character Han word could never be found; a word of letters and digits is looked up as it is.
 # Each Han character is three base-36 digits (28,096 characters < 36³); other words (Latin, numbers)
 # get a "z" in front, which no code starts with, so a code never equals a word of the text. (Pagefind
-# also indexes the meta fields' words as they are: a date's 2020 or a title's GDP can equal a code's
-# beginning; site_gen/search_chunks.py keeps them with that code's words.)
+# also indexes the meta fields' words as they are, and parts it cuts out of a word at a change of case
+# ("zGDP" → "gdp", a code); site_gen/search_merge.py keeps only the words the documents were written with.)
 _DIGITS = "0123456789abcdefghijklmnopqrstuvwxyz"
 # The Han blocks of HAN, in order, as (first code point, last code point, first number).
 _BLOCKS = ((0x3400, 0x4DBF, 0), (0x4E00, 0x9FFF, 6592), (0xF900, 0xFAFF, 6592 + 20992))

@@ -181,8 +181,9 @@ def test_entries_of_another_shape_are_decoded_and_malformed_ones_name_their_file
 
     assert _entry_head("w", cbor2.dumps(["w", [], [["wé", [[1, [2], []]]]]])) is None  # variants only
     assert _entry_head("w", cbor2.dumps(["w", [[1, [2], []]], []])) == (1, 1, 6)  # 1 page, from page 1, then [2]
-    with pytest.raises(SiteGenError, match="chunk.pf_index.*the entry of 'w'"):
-        _decoded_entry("w", cbor2.dumps({"w": 1}), Path("chunk.pf_index"))
+    for bad in ({"w": 1}, ["w", [[1, [2]]], []], ["w", [[-1, [2], []]], []], ["w", [], [["wé", [[1, 2, []]]]]]):
+        with pytest.raises(SiteGenError, match="chunk.pf_index.*the entry of 'w'"):  # a posting of another shape
+            _decoded_entry("w", cbor2.dumps(bad), Path("chunk.pf_index"))
 
 
 def test_buckets_are_stretches_of_the_word_order() -> None:
