@@ -269,8 +269,10 @@ def _own_entry(item: list, holds: Callable[[str, int], bool]) -> list | None:
     "2020", "01", a title's Chinese cut at its punctuation and its Latin words, at metadata positions; and
     it cuts a word at a change of case, so "zGDP" also puts "gdp" at that position. No query asks for
     those words (queries are codes and "z" words), but a one-character query is a prefix search: 蜭
-    (code "gdp") would find every article with "GDP" in its title or text. Such postings are dropped. A "z" word is always kept: the page's own "z" words are written with their case
-    ("zGDP"), and no "z" word can start a code.
+    (code "gdp") would find every article with "GDP" in its title or text. Such postings are dropped.
+    A "z" word is always kept: no "z" word can start a code, and the documents write theirs with their case
+    ("zGDP"), which Pagefind folds in ways Python's lower() and \\w do not all match (superscript digits,
+    circled numbers), so dropping one could lose a real result (docs/search.md).
     """
     word, postings, variants = item
     kept = [[variant, pages] for variant, pages in ((v, _own_postings(v, p, holds)) for v, p in variants) if pages]
