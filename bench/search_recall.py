@@ -40,10 +40,10 @@ sys.path.insert(0, str(REPO / "bench"))
 
 from gen_search_site import POLICY_TERMS, generate  # noqa: E402
 from site_gen.content import read_articles  # noqa: E402
-from site_gen.enrich.gazetteer import GENERIC_ZONE_WORDS, data_file, load_gazetteer  # noqa: E402
+from site_gen.enrich.gazetteer import data_file, load_gazetteer  # noqa: E402
 from site_gen.enrich.regions import load_region_table  # noqa: E402
 from site_gen.model import build_model  # noqa: E402
-from site_gen.search import INDEX_LANG, SHARD_SIZE, index_bundle, search_phrases, index_documents, pagefind_command, write_documents  # noqa: E402
+from site_gen.search import INDEX_LANG, SHARD_SIZE, index_bundle, reference_phrases, index_documents, pagefind_command, write_documents  # noqa: E402
 from site_gen.search_text import HAN, code_tokens, fold, query_json, tokenize  # noqa: E402
 
 CHROMIUM = "/usr/bin/chromium"
@@ -214,9 +214,7 @@ def main() -> None:
     assert not problems, problems[:3]
     gazetteer, regions = load_gazetteer(None), load_region_table(data_file("counties.yml", None))
     model = build_model(articles, gazetteer, regions)
-    # The names that may get a phrase companion, as the build picks them (site_gen/build.py).
-    phrases = search_phrases([*GENERIC_ZONE_WORDS, *(n for z in gazetteer.zones.values() for n in (z.name, *z.aliases, *z.former_names)),
-                              *regions.regions])
+    phrases = reference_phrases(gazetteer, regions)  # the names that may get a phrase companion, as in the build
     docs = list(index_documents(model))
     texts = {f"/{d.path[:-len('index.html')]}": fold("\n".join((d.title, *d.paragraphs))) for d in docs}
     chars = sum(len(t) for t in texts.values())

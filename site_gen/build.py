@@ -26,7 +26,7 @@ from site_gen.cache import BuildCache, OutputRecord, SpareRecord, code_key, cont
 from site_gen.config import SiteConfig
 from site_gen.content import read_articles
 from site_gen.diagnostics import Diagnostic, SiteGenError
-from site_gen.enrich.gazetteer import GENERIC_ZONE_WORDS, Gazetteer, data_file, load_gazetteer
+from site_gen.enrich.gazetteer import Gazetteer, data_file, load_gazetteer
 from site_gen.enrich.regions import RegionTable, load_region_table
 from site_gen.incremental import Fingerprints, Previous, render_site, search_key, workers_for
 from site_gen.model import build_model
@@ -35,7 +35,7 @@ from site_gen.output import (build_lock, check_paths, link_or_copy, link_tree, p
 from site_gen.pages import markdown_to_html, plan_pages
 from site_gen.progress import NoProgress, ProgressHook
 from site_gen.render import PageRenderer, make_environment, resolve_theme
-from site_gen.search import index_site, search_phrases
+from site_gen.search import index_site, reference_phrases
 
 if TYPE_CHECKING:  # the importer (and jieba behind it) is only loaded when a build imports
     from site_gen.importer import ImportReport
@@ -210,10 +210,8 @@ def _build(options: BuildOptions) -> BuildReport:
                     report.search_pending, indexed_key = True, record.search
             else:
                 # The prepared shards live in the cache: an edit re-indexes its shard only (search.py).
-                names = [*GENERIC_ZONE_WORDS,  # 开发区, 经济技术开发区 …: what most articles hold, and readers search
-                         *(n for zone in gazetteer.zones.values() for n in (zone.name, *zone.aliases, *zone.former_names))]
                 index_site(stage, model, cache.folder / SHARD_STORE if cache else None,
-                           search_phrases([*names, *region_table.regions]))
+                           reference_phrases(gazetteer, region_table))
                 report.search_indexed = True
     with report.stage("publish"):
         swap_in(stage, options.out_dir, keep_previous=cache is not None)

@@ -39,6 +39,8 @@ from pathlib import Path
 
 from site_gen.article import Article
 from site_gen.diagnostics import Diagnostic, SiteGenError
+from site_gen.enrich.gazetteer import GENERIC_ZONE_WORDS, Gazetteer
+from site_gen.enrich.regions import RegionTable
 from site_gen.model import SiteModel
 from site_gen.output import die_with_parent
 from site_gen.search_merge import folded_words, merge_shards, metadata_codes, prepare_shard
@@ -245,6 +247,13 @@ def search_phrases(names: Iterable[str]) -> tuple[str, ...]:
 
 
 _HAN_NAME = re.compile(f"[{HAN}]{{2,}}")
+
+
+def reference_phrases(gazetteer: Gazetteer, regions: RegionTable) -> tuple[str, ...]:
+    """search_phrases of the reference data: the generic zone words (开发区, 经济技术开发区 …: what most
+    articles hold, and readers search), every zone's name, aliases and former names, and the regions."""
+    zones = (name for zone in gazetteer.zones.values() for name in (zone.name, *zone.aliases, *zone.former_names))
+    return search_phrases([*GENERIC_ZONE_WORDS, *zones, *regions.regions])
 
 
 def index_bundle(docs: list[IndexDocument], bundle: Path, shard_size: int | None = None,

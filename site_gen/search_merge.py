@@ -300,12 +300,16 @@ def metadata_codes(texts: Iterable[str]) -> frozenset[str]:
     dropped."""
     out: set[str] = set()
     for text in texts:
-        plain = "".join(c for c in unicodedata.normalize("NFKD", text.lower()) if not unicodedata.combining(c))
-        for token in plain.split():
+        for token in _unmarked(text).split():
             for run in {_NOT_ALNUM.sub("", token), *_ALNUM.findall(token)}:
                 for length in (3, 6):
                     out.update(run[i:i + length] for i in range(len(run) - length + 1))
     return frozenset(word for word in out if _CODE_WORD.fullmatch(word))
+
+
+def _unmarked(text: str) -> str:
+    """Lower case, accents dropped (Été → ete), as Pagefind folds words."""
+    return "".join(c for c in unicodedata.normalize("NFKD", text.lower()) if not unicodedata.combining(c))
 
 
 _ALNUM = re.compile("[0-9a-z]+")
@@ -319,7 +323,7 @@ def folded_words(texts: Iterable[str]) -> frozenset[str]:
     out = set()
     for text in texts:
         for word in _ACCENTED.findall(text):
-            plain = "".join(c for c in unicodedata.normalize("NFKD", word.lower()) if not unicodedata.combining(c))
+            plain = _unmarked(word)
             out.update((plain, "z" + plain))
     return frozenset(out)
 
