@@ -33,7 +33,7 @@ import shutil
 import subprocess
 import tempfile
 from concurrent.futures import ProcessPoolExecutor
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -43,6 +43,7 @@ from site_gen.enrich.gazetteer import GENERIC_ZONE_WORDS, Gazetteer
 from site_gen.enrich.regions import RegionTable
 from site_gen.model import SiteModel
 from site_gen.output import die_with_parent
+from site_gen.search_index import ShardTokens, complete_shard
 from site_gen.search_merge import folded_words, merge_shards, metadata_codes, prepare_shard
 from site_gen.search_text import HAN, code_tokens, fold, query_json
 
@@ -110,6 +111,12 @@ def render_document(doc: IndexDocument, text: Callable[[str], str] = code_tokens
     The title comes after the body: an excerpt is cut around the best match, and a body match should
     read as body text, not run on from the headline.
     """
+    return document_html(doc, [text(p) for p in doc.paragraphs], text(doc.title), lang=lang)
+
+
+def document_html(doc: IndexDocument, paragraphs: Sequence[str], title: str, tail: str = "",
+                  lang: str = INDEX_LANG) -> str:
+    """An index document with the given text of its paragraphs and title (and `tail`, a last paragraph)."""
     e = html.escape
     fields = [f'<span data-pagefind-meta="title">{e(doc.title)}</span>',
               f'<span data-pagefind-sort="date">{doc.date or UNDATED_SORT_KEY}</span>']
@@ -118,10 +125,11 @@ def render_document(doc: IndexDocument, text: Callable[[str], str] = code_tokens
     if doc.source:
         fields.append(f'<span data-pagefind-meta="source">{e(doc.source)}</span>')
     fields += [f'<span data-pagefind-filter="{name}">{e(value)}</span>' for name, value in doc.filters]
-    body = "\n".join(f"<p>{e(text(p))}</p>" for p in doc.paragraphs)
+    body = "\n".join(f"<p>{e(p)}</p>" for p in paragraphs)
+    after = f"\n<p>{e(tail)}</p>" if tail else ""
     return (f'<!doctype html><html lang="{lang}"><head><meta charset="utf-8"><title>{e(doc.title)}</title></head>'
             f'<body><main data-pagefind-body><div data-pagefind-ignore>{"".join(fields)}</div>'
-            f'{body}\n<h1>{e(text(doc.title))}</h1></main></body></html>')
+            f'{body}\n<h1>{e(title)}</h1>{after}</main></body></html>')
 
 
 def document_url(doc: IndexDocument) -> str:
@@ -192,12 +200,39 @@ PLACEHOLDER = IndexDocument(path="search/none/index.html", title="", paragraphs=
 
 
 def index_shard(docs: list[IndexDocument], folder: Path, phrases: tuple[str, ...] = ()) -> None:
-    """One shard: write its documents into a temporary folder, run Pagefind over it into `folder` and
-    prepare the result for the merge (search_merge.py).
+    """One shard: Pagefind indexes its documents without their code words (the *rest* documents, written
+    into a temporary folder) into `folder`, and site_gen/search_index.py adds the code words and makes it
+    the prepared shard the merge reads.
 
-    A pure function of its arguments, run in a process of its own: tokenizing is Python work and the
-    Pagefind run that follows waits on a subprocess, so two shards use both cores.
+    A pure function of its arguments, run in a process of its own: two shards use both cores.
     """
+    docs = docs or [PLACEHOLDER]
+    tokens = ShardTokens([(doc.paragraphs, doc.title) for doc in docs])
+    with tempfile.TemporaryDirectory(prefix="site-gen-search-") as tmp:
+        made: set[Path] = set()
+        for doc, (blocks, _positions) in zip(docs, tokens.rest):
+            path = Path(tmp) / doc.path
+            if path.parent not in made:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                made.add(path.parent)
+            *paragraphs, title, tail = (" ".join(block) for block in blocks)
+            path.write_text(document_html(doc, paragraphs, title, tail), encoding="utf-8")
+        run_pagefind(Path(tmp), folder)
+    complete_shard(folder, tokens, [document_url(doc) for doc in docs], *shard_texts(docs, phrases), phrases)
+
+
+def shard_texts(docs: list[IndexDocument], phrases: tuple[str, ...]) -> tuple[dict[str, str], dict[str, set[str]]]:
+    """Each document's characters (folded; only which characters a text holds matters for the companion
+    words) and the `phrases` its text holds, by URL."""
+    characters_of = {document_url(doc): fold("".join({*doc.title, *"".join(doc.paragraphs)})) for doc in docs}
+    phrases_of = {document_url(doc): phrases_in(fold("\n".join((doc.title, *doc.paragraphs))), phrases)
+                  for doc in docs} if phrases else {}
+    return characters_of, phrases_of
+
+
+def index_shard_by_pagefind(docs: list[IndexDocument], folder: Path, phrases: tuple[str, ...] = ()) -> None:
+    """One shard as Pagefind alone indexes it, every word (2-3 times index_shard's CPU): what tests
+    compare index_shard with."""
     words_of: dict[str, set[str]] = {}
     written: set[str] = set()
 
@@ -213,10 +248,7 @@ def index_shard(docs: list[IndexDocument], folder: Path, phrases: tuple[str, ...
             words_of[document_url(doc)] = set(written)
             written.clear()
         run_pagefind(Path(tmp), folder)
-    # Only which characters a text holds matters for the companion words: fold the set of its characters.
-    characters_of = {document_url(doc): fold("".join({*doc.title, *"".join(doc.paragraphs)})) for doc in docs}
-    phrases_of = {document_url(doc): phrases_in(fold("\n".join((doc.title, *doc.paragraphs))), phrases)
-                  for doc in docs} if phrases else {}
+    characters_of, phrases_of = shard_texts(docs, phrases)
     suspects = folded_words([text for doc in docs for text in (doc.title, doc.source or "", *doc.paragraphs)])
     suspects |= metadata_codes(text for doc in docs for text in (doc.title, doc.source or "", doc.date or ""))
     prepare_shard(folder, words_of, characters_of, phrases_of, phrases, suspects)

@@ -20,10 +20,12 @@ would find. Entries of another shape (an accented word's variants) are rebuilt f
 form (`_rebuilt_entry`).
 
 Steps:
-- `prepare_shard` (in the shard's worker, after its Pagefind run): the entries of its word index, with
-  each entry's page count, first and last page, in one file per bucket of words (by first character),
-  and which pages hold each Han character (for the companion words of search_chunks.py); the index
-  chunks themselves are removed.
+- A prepared shard (`PreparedShard`, in the shard's worker): the entries of its word index, with each
+  entry's page count, first and last page, in one file per bucket of words (by first character), and
+  which pages hold each Han character (for the companion words of search_chunks.py). The build's shards
+  are made by site_gen/search_index.py, which writes the code words itself and adds Pagefind's other
+  words; `prepare_shard` prepares a bundle Pagefind made of the whole documents, as described above
+  (tests/test_search_chunks.py cuts such a bundle into chunks). The index chunks themselves are removed.
 - `merge_shards`: pages, fragments, filters and the date sort concatenated with each shard's page
   offset; each bucket's words merged and cut into small chunks (search_chunks.py) in a pool of
   processes; one meta and `pagefind-entry.json`.
@@ -130,19 +132,11 @@ def prepare_shard(bundle: Path, words_of: Mapping[str, Sequence[str]], character
     (`folded_words`) and codes the metadata may spell (`metadata_codes`), whose entries are decoded
     whatever they look like.
     """
-    entry = json.loads((bundle / "pagefind-entry.json").read_text(encoding="utf-8"))
-    languages = entry.get("languages", {})
-    if len(languages) != 1:
-        raise format_error(bundle / "pagefind-entry.json", f"{len(languages)} languages, expected one")
-    meta_hash = next(iter(languages.values()))["hash"]
-    meta = read_pagefind_file(bundle / f"pagefind.{meta_hash}.pf_meta")
-    urls = []
-    for page_hash, _word_count in meta[_META_PAGES]:
-        path = bundle / "fragment" / f"{page_hash}.pf_fragment"
-        url = read_fragment(path).get("url", "")
+    _meta_hash, meta, urls = shard_pages(bundle)
+    for page_hash, url in zip((page_hash for page_hash, _count in meta[_META_PAGES]), urls):
         if url not in words_of or url not in characters_of:
-            raise format_error(path, f"the page {url!r} is not among the documents indexed")
-        urls.append(url)
+            raise format_error(bundle / "fragment" / f"{page_hash}.pf_fragment",
+                               f"the page {url!r} is not among the documents indexed")
 
     stats = PageStats([words_of[url] for url in urls])
 
@@ -151,15 +145,10 @@ def prepare_shard(bundle: Path, words_of: Mapping[str, Sequence[str]], character
             raise format_error(bundle / "index", f"the word {word!r} lists page {page} of {len(urls)}")
         return word.startswith(LATIN_MARK) or word in words_of[urls[page]]
 
-    buckets = [Bucket([], _ints(), _ints(), _ints(), b"", _ints(), {}) for _ in range(BUCKETS)]
-    pieces: list[list[bytes]] = [[] for _ in range(BUCKETS)]
-    sizes = [0] * BUCKETS
-    pair_words = {word: 0 for phrase in phrases for word in pair_codes(phrase)}  # → its entry's bytes here
-    chunk_paths = [bundle / "index" / f"{chunk_hash}.pf_index" for _f, _t, chunk_hash in meta[_META_CHUNKS]]
+    prepared = PreparedShard(phrases)
+    chunk_paths = chunk_files(bundle, meta)
     for path in chunk_paths:
         for word, data in _word_entries(path):
-            number = bucket_of(word)
-            bucket = buckets[number]
             head = _entry_head(word, data) if _CODE_WORD.fullmatch(word) and word not in suspects else None
             last = stats.last(word, head[0], head[1]) if head else None
             if head is None or last is None:
@@ -167,44 +156,105 @@ def prepare_shard(bundle: Path, words_of: Mapping[str, Sequence[str]], character
                 # shape; or not on the pages the documents say (a word of the metadata, or cut out of
                 # another word): decoded, and kept only on the pages whose text holds it (`_own_entry`).
                 item = _own_entry(_decoded_entry(word, data, path), holds)
-                if item is None:
-                    continue  # a word of the metadata only, or one Pagefind cut out of another
-                if item[2] or not item[1]:
-                    bucket.side[word] = item
-                    if word in pair_words:
-                        pair_words[word] = len(cbor2.dumps(item))  # what the merge will write of it
-                    continue
-                data = cbor2.dumps(item)
-                head = _entry_head(word, data)
-                assert head is not None  # [word, [[page, locs, []], …], []] with at least one page
-                last = sum(posting[0] for posting in item[1])
-            if word in pair_words:
-                pair_words[word] = len(data)
-            count, first, after = head
-            bucket.words.append(word)
-            bucket.counts.append(count)
-            bucket.firsts.append(first)
-            bucket.lasts.append(last)
-            pieces[number].append(data[after:-1])
-            sizes[number] += len(data) - after - 1
-            bucket.ends.append(sizes[number])
-    for number, bucket in enumerate(buckets):
-        bucket.blob = b"".join(pieces[number])
-        (bundle / WORDS_FILE.format(number)).write_bytes(bucket.dumps())
-    characters: defaultdict[str, list[int]] = defaultdict(list)  # character → its pages, for the companions
-    for page, url in enumerate(urls):
-        for char in set(characters_of[url]):
-            characters[char].append(page)
-    _dump(bundle / CHARACTERS_FILE, dict(characters))
-    (bundle / URLS_FILE).write_text(json.dumps(urls, ensure_ascii=False), encoding="utf-8")
-    phrase_pages: dict[str, list[int]] = {phrase: [] for phrase in phrases}
-    for page, url in enumerate(urls):
-        for phrase in (phrases_of or {}).get(url, ()):
-            phrase_pages[phrase].append(page)
-    _dump(bundle / PHRASES_FILE, {phrase: (sum(pair_words[w] for w in pair_codes(phrase)), phrase_pages[phrase])
-                                  for phrase in phrases})
+                if item is not None:  # else a word of the metadata only, or one Pagefind cut out of another
+                    prepared.add_item(word, item)
+            else:
+                prepared.add(word, data, head, last)
+    prepared.write(bundle, urls, characters_of, phrases_of or {})
     for path in chunk_paths:
         path.unlink()
+
+
+def shard_pages(bundle: Path) -> tuple[str, list, list[str]]:
+    """A Pagefind bundle's meta hash, its meta and its pages' URLs, in the meta's page order."""
+    entry = json.loads((bundle / "pagefind-entry.json").read_text(encoding="utf-8"))
+    languages = entry.get("languages", {})
+    if len(languages) != 1:
+        raise format_error(bundle / "pagefind-entry.json", f"{len(languages)} languages, expected one")
+    meta_hash = next(iter(languages.values()))["hash"]
+    meta = read_pagefind_file(bundle / f"pagefind.{meta_hash}.pf_meta")
+    urls = [read_fragment(bundle / "fragment" / f"{page_hash}.pf_fragment").get("url", "")
+            for page_hash, _word_count in meta[_META_PAGES]]
+    return meta_hash, meta, urls
+
+
+def chunk_files(bundle: Path, meta: list) -> list[Path]:
+    return [bundle / "index" / f"{chunk_hash}.pf_index" for _f, _t, chunk_hash in meta[_META_CHUNKS]]
+
+
+class PreparedShard:
+    """A shard's word entries as the merge reads them (`Bucket`s), collected entry by entry or a bucket's
+    run at a time, and written with the files the companion words need (`write`)."""
+
+    def __init__(self, phrases: Sequence[str]) -> None:
+        self.phrases = phrases
+        self.buckets = [Bucket([], _ints(), _ints(), _ints(), b"", _ints(), {}) for _ in range(BUCKETS)]
+        self.pieces: list[list[bytes]] = [[] for _ in range(BUCKETS)]
+        self.sizes = [0] * BUCKETS
+        self.pair_words = {word: 0 for phrase in phrases for word in pair_codes(phrase)}  # → its entry's bytes
+
+    def add(self, word: str, data: bytes, head: tuple[int, int, int], last: int) -> None:
+        """An entry [word, [[page, locs, []], …], []] (`data`, its CBOR) whose `_entry_head` is `head`."""
+        if word in self.pair_words:
+            self.pair_words[word] = len(data)
+        number = bucket_of(word)
+        bucket = self.buckets[number]
+        count, first, after = head
+        bucket.words.append(word)
+        bucket.counts.append(count)
+        bucket.firsts.append(first)
+        bucket.lasts.append(last)
+        self.pieces[number].append(data[after:-1])
+        self.sizes[number] += len(data) - after - 1
+        bucket.ends.append(self.sizes[number])
+
+    def add_item(self, word: str, item: list) -> None:
+        """A decoded entry; one of another shape (accented variants) is kept decoded (`Bucket.side`)."""
+        if item[2] or not item[1]:
+            self.buckets[bucket_of(word)].side[word] = item
+            if word in self.pair_words:
+                self.pair_words[word] = len(cbor2.dumps(item))  # what the merge will write of it
+            return
+        data = cbor2.dumps(item)
+        head = _entry_head(word, data)
+        assert head is not None  # [word, [[page, locs, []], …], []] with at least one page
+        self.add(word, data, head, sum(posting[0] for posting in item[1]))
+
+    def add_run(self, number: int, words: list[str], counts: Sequence[int], firsts: Sequence[int],
+                lasts: Sequence[int], blob: bytes, ends: Sequence[int]) -> None:
+        """Entries of bucket `number` in `Bucket`'s columns (`ends`: within `blob`)."""
+        bucket, base = self.buckets[number], self.sizes[number]
+        bucket.words += words
+        bucket.counts.extend(counts)
+        bucket.firsts.extend(firsts)
+        bucket.lasts.extend(lasts)
+        bucket.ends.extend(base + end for end in ends)
+        self.pieces[number].append(blob)
+        self.sizes[number] += len(blob)
+        for position, word in enumerate(words):
+            if word in self.pair_words:
+                start = ends[position - 1] if position else 0
+                self.pair_words[word] = (3 + len(word) + len(_array_header(counts[position]))
+                                         + len(_uint(firsts[position])) + ends[position] - start)
+
+    def write(self, bundle: Path, urls: list[str], characters_of: Mapping[str, str],
+              phrases_of: Mapping[str, set[str]]) -> None:
+        """The buckets, each character's pages, each phrase's pages and pair words' bytes, the URLs."""
+        for number, bucket in enumerate(self.buckets):
+            bucket.blob = b"".join(self.pieces[number])
+            (bundle / WORDS_FILE.format(number)).write_bytes(bucket.dumps())
+        characters: defaultdict[str, list[int]] = defaultdict(list)  # character → its pages, for the companions
+        for page, url in enumerate(urls):
+            for char in set(characters_of[url]):
+                characters[char].append(page)
+        _dump(bundle / CHARACTERS_FILE, dict(characters))
+        (bundle / URLS_FILE).write_text(json.dumps(urls, ensure_ascii=False), encoding="utf-8")
+        phrase_pages: dict[str, list[int]] = {phrase: [] for phrase in self.phrases}
+        for page, url in enumerate(urls):
+            for phrase in phrases_of.get(url, ()):
+                phrase_pages[phrase].append(page)
+        _dump(bundle / PHRASES_FILE, {phrase: (sum(self.pair_words[w] for w in pair_codes(phrase)), phrase_pages[phrase])
+                                      for phrase in self.phrases})
 
 
 class PageStats:

@@ -37,10 +37,15 @@ def documents(count: int = 45) -> list[IndexDocument]:
         # The first shard (shard_size 10) has neither dates nor sources: its metadata field list is
         # ["title"], the others' ["date", "source", "title"]; no merged posting may refer to it.
         first_shard = i < 10
+        # Tokens site_gen/search_index.py hands to Pagefind or keeps (SAFE_PUNCTUATION): punctuation that gets
+        # a "." at the end of a block ($ ) * _), letters Python calls punctuation (Ⓐ, the vowel sign ा), a "z"
+        # word or a kept token before a code or safe punctuation at the block's end, HTML's & and <.
+        odd = ["", " 价格$", " (注*) 见附件", " Ⓐ级 景区", " 指数 ा", " x&y <b> 完", " 第一_", " —— 《", " ⅰ ² 。"][i % 9]
         docs.append(IndexDocument(
             path=f"articles/a{i:02d}/index.html",
-            title=(f"第{i}号 GDP 报告" if i % 4 else f"第{i}号报告") + (" Café" if i % 5 == 2 else ""),
-            paragraphs=(*paragraphs, ("5G 蜭蜭 z" if i % 3 else "5G") + accented),
+            title=(f"第{i}号 GDP 报告" if i % 4 else f"第{i}号报告") + (" Café" if i % 5 == 2 else "")
+            + (" A&B $" if i % 8 == 5 else ""),
+            paragraphs=(*paragraphs, ("5G 蜭蜭 z" if i % 3 else "5G") + accented + odd),
             date=None if i % 11 == 10 or first_shard else f"20{20 + i % 5}-0{1 + i % 9}-1{i % 10}",
             source=None if first_shard else f"来源{i % 3}",
             filters=(("zone", f"开发区{i % 4}"), ("year", str(2020 + i % 5)))))
@@ -71,6 +76,15 @@ def decoded(bundle: Path) -> tuple[dict, dict, list[str], int]:
     return words, filters, [urls[p] for p in order], language["page_count"]
 
 
+def fragments(bundle: Path) -> dict[str, dict]:
+    """Each page's fragment (content, word count, meta, filters), by URL."""
+    out = {}
+    for path in (bundle / "fragment").iterdir():
+        fragment = json.loads(gzip.decompress(path.read_bytes())[12:])
+        out[fragment["url"]] = fragment
+    return out
+
+
 def by_url(postings: list, urls: list[str]) -> dict[str, tuple]:
     page, out = 0, {}
     for difference, locs, meta_locs in postings:
@@ -91,18 +105,36 @@ def bundles(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, Path]
 
 
 def own_words(words: dict) -> dict:
-    """A decoded raw index with only what the documents were written with: each word's pages whose text
-    holds it (every page of a "z" word), with their text positions; words left without a page dropped."""
+    """A decoded raw index with only what the documents were written with: each word at the positions of
+    the text where the document wrote it (a "z" word at every position Pagefind gives it); pages and words
+    left without positions dropped. Pagefind also puts words it cuts out of another ("zGDP" → "gdp", 蜭's
+    code) and the metadata's words into its index."""
     from site_gen.search_text import code_tokens
 
-    written = {document_url(d): set(code_tokens(" ".join((d.title, *d.paragraphs))).split()) for d in documents()}
-    def holds(word: str, url: str) -> bool:
-        return word.startswith("z") or word.partition(" → ")[2 if " → " in word else 0] in written[url]
-    kept = {word: {url: (locs, []) for url, (locs, _meta) in pages.items() if locs and holds(word, url)}
-            for word, pages in words.items()}
+    tokens = {document_url(d): [t for text in (*d.paragraphs, d.title) for t in code_tokens(text).split()]
+              for d in documents()}
+
+    def kept(word: str, url: str, locs: list[int]) -> list[int]:
+        if word.startswith("z"):
+            return locs
+        out, position, was = [], 0, 0
+        for loc in locs:
+            if loc < 0:
+                out.append(loc)
+                position = was = 0
+                continue
+            position += loc
+            if tokens[url][position] == word:
+                out.append(position - was)
+                was = position
+        return [loc for n, loc in enumerate(out) if loc >= 0 or (n + 1 < len(out) and out[n + 1] >= 0)]
+
+    own = {word: {url: (kept(word.partition(" → ")[2 if " → " in word else 0], url, locs), [])
+                  for url, (locs, _meta) in pages.items()} for word, pages in words.items()}
+    own = {word: {url: value for url, value in pages.items() if value[0]} for word, pages in own.items()}
     # An accented word's entry may list no pages of its own, only its variants' ("znestle → znestlé").
-    stems = {word.partition(" → ")[0] for word, pages in kept.items() if pages}
-    return {word: pages for word, pages in kept.items() if pages or word in stems}
+    stems = {word.partition(" → ")[0] for word, pages in own.items() if pages}
+    return {word: pages for word, pages in own.items() if pages or word in stems}
 
 
 def test_merged_shards_equal_one_pagefind_run_on_the_documents_own_words(bundles: tuple[Path, Path, Path]) -> None:
@@ -111,6 +143,7 @@ def test_merged_shards_equal_one_pagefind_run_on_the_documents_own_words(bundles
     assert merged[0] == single[0] == own_words(raw[0])  # every word: the same pages and positions
     assert "znestle → znestlé" in merged[0] and "z5g" in merged[0]  # accented variants, across shards
     assert merged[1] == single[1] == raw[1]  # filters
+    assert fragments(bundles[0]) == fragments(bundles[2])  # content, word count, meta, filters, as Pagefind wrote them
     dates = {document_url(d): d.date or "0000-00-00" for d in documents()}
     assert [dates[u] for u in merged[2]] == sorted(dates.values())  # oldest first, as Pagefind sorts
     assert [dates[u] for u in merged[2]] == [dates[u] for u in single[2]] == [dates[u] for u in raw[2]]

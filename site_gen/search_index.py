@@ -1,0 +1,368 @@
+"""One shard's word index: the code words written here, every other word by Pagefind.
+
+Why: Pagefind took 2.3-2.8 s of CPU per shard of 500 articles, most of the search stage and more than
+half a cold build at 10,000 articles, and nearly all of it goes to the code words (site_gen/search_text.py):
+1.4 million positions per shard, of words whose form is fixed (three or six base-36 digits, which Pagefind
+indexes as they are). Their postings are a sort and an encoding, which numpy does in C (`code_runs`).
+Every other word (a "z" word of Latin letters or digits, with Pagefind's case folding, accent variants
+and splitting; punctuation Pagefind may read as letters) is still Pagefind's, so the index stays what
+one Pagefind run over the whole documents makes (tests/test_search_merge.py compares the two).
+
+How, for one shard (`complete_shard`, after `site_gen.search.index_shard` ran Pagefind):
+- Pagefind reads each document without its code words and without the punctuation it neither indexes
+  nor ends a block with a "." after (`SAFE_PUNCTUATION`, checked against Pagefind by a test): the
+  *rest* document (`rest_blocks`). It keeps the metadata, filters and date sort, so Pagefind still
+  writes the fragments, filter files, sort and page order; a block whose last token was left out ends
+  with SENTINEL, a punctuation token, so that Pagefind treats every kept token as it treats it in the
+  whole document (a block's last token gets a "." in the content, and its word is read from "word.").
+- Each rest token's position is mapped back to its position in the whole document (`DocumentTokens`),
+  in Pagefind's postings and in the fragment's content, which gets the code words back and the word
+  count of the whole document; the fragment is renamed by its new content, as Pagefind names files.
+- The code words' entries (`code_runs`) and Pagefind's entries, decoded, remapped and restricted to the
+  words the rest documents hold (`_own_entry`), make the prepared shard the merge reads
+  (search_merge.PreparedShard).
+A rest document's word count that is not its tokens', or a content token that is not the one written,
+stops the build naming the shard's file: the mapping would be wrong.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+from collections.abc import Mapping, Sequence
+from array import array
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from site_gen.search_canonical import format_error, short_name, write_meta, write_pagefind_file
+from site_gen.search_chunks import _word_entries, read_fragment
+from site_gen.search_merge import (_META_PAGES, PreparedShard, _decoded_entry, _own_entry, chunk_files,
+                                   shard_pages)
+from site_gen.search_text import CODE_LENGTH, LATIN_MARK, code_tokens
+
+# Pagefind's weight markers in a posting's locations, -(24 × weight + 1): a <p> weighs 1, the <h1> title 7.
+BODY_MARK, TITLE_MARK = 24, 168  # CBOR negative integers -25 and -169, as (major 1) values
+# Punctuation Pagefind neither indexes nor follows with a "." at the end of a block (a test runs Pagefind
+# over each): a token made only of these is left out of the rest document. "$", ")", "*" and "_" get a ".".
+SAFE_PUNCTUATION = frozenset("!\"#%&'(+,-./:;<=>?@[\\]^`{|}~。，、；：？！…—“”‘’（）《》【】「」『』〈〉·・～%")
+SENTINEL = "。"  # ends a rest block whose last token was left out
+# The last block of every rest document: Pagefind leaves out a page without a word, and a document may have
+# none but codes. No text gives this token ("_" is punctuation to code_tokens, and letters after it get a
+# "z" word of their own), and the merge drops it with every word the documents were not written with.
+TAIL = "_0"
+_DIGITS = "0123456789abcdefghijklmnopqrstuvwxyz"
+_BASE = 36 ** CODE_LENGTH  # a word's number: first code × _BASE + second code, or + _ALONE for a lone code
+_ALONE = _BASE - 1  # "zzz" is no code: the first digit of a code is at most "l"
+
+
+class ShardTokens:
+    """A shard's documents as index tokens (code_tokens of each paragraph, then of the title), every token
+    classified at once by numpy over the joined text: a code word (with its number), SAFE_PUNCTUATION, or
+    kept (what Pagefind reads); its document, position and weight."""
+
+    def __init__(self, documents: Sequence[tuple[Sequence[str], str]]) -> None:
+        self.blocks = [[code_tokens(text) for text in (*paragraphs, title)] for paragraphs, title in documents]
+        flat = [block for blocks in self.blocks for block in blocks]
+        per_block = np.array([block.count(" ") + 1 if block else 0 for block in flat], np.int64)
+        blocks_of = np.array([len(blocks) for blocks in self.blocks], np.int64)
+        text = " ".join(block for block in flat if block)
+        self.data = text.encode("utf-8")
+        self.starts, self.lengths = _spans(self.data, int(per_block.sum()))
+        self.code, self.numbers = _codes(self.data, self.starts, self.lengths)
+        safe = np.zeros(len(self.starts), bool)
+        other = np.flatnonzero(~self.code)
+        safe[other] = [_safe(self.data[start:start + length])
+                       for start, length in zip(self.starts[other].tolist(), self.lengths[other].tolist())]
+        self.kept = ~self.code & ~safe
+        self.block = np.repeat(np.arange(len(flat)), per_block)  # each token's block
+        self.doc = np.repeat(np.arange(len(self.blocks)), blocks_of)[self.block]
+        self.counts = np.bincount(self.doc, minlength=len(self.blocks))  # tokens per document
+        self.position = np.arange(len(self.starts)) - np.repeat(np.cumsum(self.counts) - self.counts, self.counts)
+        title_blocks = np.zeros(len(flat), bool)
+        title_blocks[np.cumsum(blocks_of) - 1] = True
+        self.title = title_blocks[self.block]
+        self.rest = self._rest(len(flat), blocks_of)
+
+    def _rest(self, block_count: int, blocks_of: np.ndarray) -> list[tuple[list[list[str]], list[int | None]]]:
+        """Each document's rest blocks (its paragraphs', its title's, and a last one of TAIL) and, for each
+        of their tokens in order, its position in the whole document (None for SENTINEL and TAIL)."""
+        tokens: list[list[str]] = [[] for _ in range(block_count)]
+        positions: list[list[int | None]] = [[] for _ in range(block_count)]
+        kept = np.flatnonzero(self.kept)
+        for start, length, block, position in zip(self.starts[kept].tolist(), self.lengths[kept].tolist(),
+                                                  self.block[kept].tolist(), self.position[kept].tolist()):
+            tokens[block].append(self.data[start:start + length].decode("utf-8"))
+            positions[block].append(position)
+        ends = np.cumsum(np.bincount(self.block, minlength=block_count)) - 1
+        for block in np.flatnonzero(np.bincount(self.block[kept], minlength=block_count)).tolist():
+            if not self.kept[ends[block]]:  # the block's last token was left out
+                tokens[block].append(SENTINEL)
+                positions[block].append(None)
+        out, first = [], 0
+        for count in blocks_of.tolist():
+            blocks = tokens[first:first + count] + [[TAIL]]
+            out.append((blocks, [p for block in positions[first:first + count] for p in block] + [None]))
+            first += count
+        return out
+
+    def rest_words(self, doc: int) -> set[str]:
+        return {token for block in self.rest[doc][0][:-1] for token in block if token != SENTINEL}  # not TAIL
+
+    def whole_content(self, doc: int, rest_content: str, path: Path) -> str:
+        """The document's content as Pagefind writes it (blocks joined by spaces, a "." after a block that
+        ends in a word), from the rest document's content (`path`: its fragment)."""
+        rest, _positions = self.rest[doc]
+        written = rest_content.split()
+        expected = [token for block in rest for token in block]
+        if len(written) != len(expected):
+            raise format_error(path, f"{len(written)} words where the document was written with {len(expected)}")
+        dotted, at = set(), 0
+        for number, block in enumerate(rest):
+            for token in block:
+                if written[at] != token and written[at] != token + ".":
+                    raise format_error(path, f"the content has {written[at]!r} where the document has {token!r}")
+                at += 1
+            if block and block[-1] != SENTINEL and written[at - 1] != block[-1]:
+                dotted.add(number)
+        parts = []
+        for number, text in enumerate(self.blocks[doc]):
+            if text:
+                parts.append(text + "." if number in dotted or _is_code(text.rpartition(" ")[2]) else text)
+        return " ".join(parts)
+
+
+@functools.lru_cache(maxsize=65536)
+def _safe(token: bytes) -> bool:
+    """Whether a token (UTF-8) is only SAFE_PUNCTUATION: most of them are a few kinds ("，", "。")."""
+    return all(char in SAFE_PUNCTUATION for char in token.decode("utf-8"))
+
+
+def _is_code(token: str) -> bool:
+    return len(token) in (CODE_LENGTH, 2 * CODE_LENGTH) and token[0] != LATIN_MARK and token.isascii() and token.isalnum()
+
+
+def _spans(data: bytes, count: int) -> tuple[np.ndarray, np.ndarray]:
+    """Where each of the `count` space-separated tokens of `data` starts, and its length in bytes."""
+    spaces = np.flatnonzero(np.frombuffer(data, np.uint8) == 32)
+    if len(spaces) != max(count - 1, 0):
+        raise ValueError(f"{len(spaces) + 1} tokens where {count} were counted")
+    starts = np.concatenate(([0], spaces + 1)) if count else np.zeros(0, np.int64)
+    return starts, (np.append(spaces, len(data)) - starts if count else np.zeros(0, np.int64))
+
+
+def _codes(data: bytes, starts: np.ndarray, lengths: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Which tokens are code words, and each token's number (first code × _BASE + second code or _ALONE;
+    meaningless for other tokens)."""
+    raw = np.frombuffer(data, np.uint8)
+    if not len(starts):
+        return np.zeros(0, bool), np.zeros(0, np.int64)
+    last = len(data) - 1
+    six = lengths == 2 * CODE_LENGTH
+    code = ((lengths == CODE_LENGTH) | six) & (raw[starts] != ord(LATIN_MARK))
+    digits = [_VALUE[raw[np.minimum(starts + offset, last)]].astype(np.int64) for offset in range(2 * CODE_LENGTH)]
+    for offset, value in enumerate(digits):
+        code &= (value >= 0) | (~six & (offset >= CODE_LENGTH))
+    first = digits[0] * 1296 + digits[1] * 36 + digits[2]
+    second = digits[3] * 1296 + digits[4] * 36 + digits[5]
+    return code, first * _BASE + np.where(six, second, _ALONE)
+
+
+def complete_shard(bundle: Path, tokens: ShardTokens, urls_in_order: Sequence[str], characters_of: Mapping[str, str],
+                   phrases_of: Mapping[str, set[str]], phrases: Sequence[str]) -> None:
+    """Make the bundle Pagefind wrote from the rest documents the prepared shard of the whole documents
+    (module docstring). `tokens`: the documents', whose URLs are `urls_in_order`; the rest as `prepare_shard`."""
+    meta_hash, meta, urls = shard_pages(bundle)
+    language = meta_hash.rpartition("_")[0]
+    number_of = {url: n for n, url in enumerate(urls_in_order)}
+    docs, pages, taken = [], [], {}
+    for (page_hash, _count), url in zip(meta[_META_PAGES], urls):
+        path = bundle / "fragment" / f"{page_hash}.pf_fragment"
+        if url not in number_of:
+            raise format_error(path, f"the page {url!r} is not among the documents indexed")
+        doc = number_of[url]
+        fragment = read_fragment(path)
+        if fragment.get("word_count") != len(tokens.rest[doc][1]):
+            raise format_error(path, f"{fragment.get('word_count')} words where the document was written with "
+                                     f"{len(tokens.rest[doc][1])}")
+        fragment.update(content=tokens.whole_content(doc, fragment.get("content", ""), path),
+                        word_count=int(tokens.counts[doc]))
+        payload = json.dumps(fragment, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+        name = short_name(language, payload, taken)
+        taken[name] = payload
+        path.unlink()
+        write_pagefind_file(bundle / "fragment" / f"{name}.pf_fragment", payload)
+        pages.append([name, fragment["word_count"]])
+        docs.append(doc)
+    if sorted(docs) != list(range(len(urls_in_order))):
+        raise format_error(bundle, f"{len(docs)} pages for {len(urls_in_order)} documents")
+
+    prepared = PreparedShard(phrases)
+    for run in code_runs(tokens, docs):
+        prepared.add_run(*run)
+    maps = [tokens.rest[doc][1] for doc in docs]
+    rest_words = [tokens.rest_words(doc) for doc in docs]
+
+    def holds(word: str, page: int) -> bool:
+        return word.startswith(LATIN_MARK) or word in rest_words[page]
+
+    chunks = chunk_files(bundle, meta)
+    for path in chunks:
+        for word, data in _word_entries(path):
+            item = _own_entry(_decoded_entry(word, data, path), holds)
+            if item is not None:  # else TAIL, a word of the metadata only, or one Pagefind cut out of another
+                prepared.add_item(word, _remapped(item, maps, path))
+    prepared.write(bundle, urls, characters_of, phrases_of)
+    for path in chunks:
+        path.unlink()
+
+    meta[_META_PAGES] = pages
+    new_hash = write_meta(bundle, language, meta)
+    if new_hash != meta_hash:
+        (bundle / f"pagefind.{meta_hash}.pf_meta").unlink()
+    entry_path = bundle / "pagefind-entry.json"
+    entry = json.loads(entry_path.read_text(encoding="utf-8"))
+    next(iter(entry["languages"].values()))["hash"] = new_hash
+    entry_path.write_text(json.dumps(entry, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+
+
+def _remapped(item: list, maps: list[list[int | None]], path: Path) -> list:
+    """A decoded entry of the rest documents with its positions in the whole documents."""
+    word, postings, variants = item
+
+    def remap(postings: list) -> list:
+        out, page = [], 0
+        for difference, locs, meta_locs in postings:
+            page += difference
+            if page >= len(maps):
+                raise format_error(path, f"the word {word!r} lists page {page} of {len(maps)}")
+            positions = maps[page]
+            whole, at, was = [], 0, 0  # the run's previous position, in the rest and in the whole document
+            for loc in locs:
+                if loc < 0:  # a weight marker starts a run: its first position is not a difference
+                    whole.append(loc)
+                    at = was = 0
+                    continue
+                at += loc
+                if at >= len(positions) or positions[at] is None:
+                    raise format_error(path, f"the word {word!r} is at position {at}, which the document "
+                                             "does not give it")
+                whole.append(positions[at] - was)
+                was = positions[at]
+            out.append([difference, whole, meta_locs])
+        return out
+
+    return [word, remap(postings), [[variant, remap(pages)] for variant, pages in variants]]
+
+
+_VALUE = np.full(256, -1, np.int8)
+_VALUE[np.frombuffer(_DIGITS.encode(), np.uint8)] = np.arange(len(_DIGITS))
+_CODES = [a + b + c for a in _DIGITS for b in _DIGITS for c in _DIGITS]  # a code's number → its text
+
+
+def code_runs(tokens: ShardTokens, docs: Sequence[int]) -> list[tuple]:
+    """The code words' entries of a shard whose page n is document docs[n]: per bucket of words
+    (search_merge.bucket_of), the arguments of PreparedShard.add_run.
+
+    Each code token is one location; sorted by word and page (stable: positions stay in order), a word's
+    postings are its runs of one page, and each posting's locations are a weight marker at the start and
+    where the weight changes (the title comes last), each followed by its run's positions, as Pagefind
+    writes them: the first as it is, the others as differences from the one before. All of it is written
+    as CBOR at once (`_cbor`): [page difference, [marker, positions…], []] per posting, the entry's first
+    page difference left out (Bucket keeps it apart).
+    """
+    code = tokens.code
+    if not code.any():
+        return []
+    page_of = np.empty(len(docs), np.int64)
+    page_of[np.asarray(docs, np.int64)] = np.arange(len(docs))
+    page = page_of[tokens.doc[code]]
+    words = tokens.numbers[code]
+    order = np.argsort(words * len(docs) + page, kind="stable")
+    words, page, position, title = words[order], page[order], tokens.position[code][order], tokens.title[code][order]
+
+    size = len(words)
+    new_word = np.ones(size, bool)
+    new_word[1:] = words[1:] != words[:-1]
+    new_posting = new_word.copy()
+    new_posting[1:] |= page[1:] != page[:-1]
+    new_run = new_posting.copy()
+    new_run[1:] |= title[1:] != title[:-1]
+    posting_starts = np.flatnonzero(new_posting)
+    locations = np.diff(np.append(posting_starts, size)) + np.add.reduceat(new_run.astype(np.int64), posting_starts)
+    later = new_posting & ~new_word  # a posting after the word's first: [difference, …] opens it here
+    previous_page = np.concatenate(([0], page[:-1]))
+    previous_position = np.concatenate(([0], position[:-1]))
+    # Per token, six CBOR heads in order, (major type, value, where it is written):
+    slots = [(4, 3, later),  # [ of the posting
+             (0, page - previous_page, later),  # its page difference
+             (4, locations[np.cumsum(new_posting) - 1], new_posting),  # [ of its locations
+             (1, np.where(title, TITLE_MARK, BODY_MARK), new_run),  # weight marker
+             (0, position - np.where(new_run, 0, previous_position), None),  # from the last
+             (4, 0, np.append(new_posting[1:], True))]  # ] and the empty metadata locations
+    stream, token_ends = _cbor(slots, size)
+    word_starts = np.flatnonzero(new_word)
+    word_lasts = np.append(word_starts[1:], size) - 1
+    ends = token_ends[word_lasts]  # after each word's last "]"
+    entry_counts = np.add.reduceat(new_posting.astype(np.int64), word_starts)
+    numbers = words[word_starts]
+    texts = [_CODES[first] + (_CODES[second] if second != _ALONE else "")
+             for first, second in zip((numbers // _BASE).tolist(), (numbers % _BASE).tolist())]
+    bucket = numbers // _BASE // 1296 + 1  # the first digit's bucket, as search_merge.bucket_of
+    runs, begin = [], 0
+    for number in np.unique(bucket).tolist():
+        stop = int(np.searchsorted(bucket, number, side="right"))
+        base = int(ends[begin - 1]) if begin else 0
+        runs.append((number, texts[begin:stop], _column(entry_counts[begin:stop]), _column(page[word_starts[begin:stop]]),
+                     _column(page[word_lasts[begin:stop]]), stream[base:int(ends[stop - 1])],
+                     _column(ends[begin:stop] - base)))
+        begin = stop
+    return runs
+
+
+def _column(values: np.ndarray) -> array:
+    column = array("I")
+    column.frombytes(np.asarray(values, np.uint32).tobytes())
+    return column
+
+
+def _cbor(slots: list[tuple[int, object, np.ndarray | None]], size: int) -> tuple[bytes, np.ndarray]:
+    """CBOR heads (unsigned and negative integers, array headers; values below 2³², in the shortest form,
+    as minicbor and cbor2 write them): for each of `size` tokens, the heads of its `slots` in order,
+    (major type, a value or one per token, which tokens have it: None for all). Returns the bytes and
+    where each token's heads end."""
+    columns, sizes = [], []
+    total = np.zeros(size, np.int64)
+    for major, value, mask in slots:
+        values = np.asarray(value, np.int64)
+        if values.ndim and len(values) and int(values.max()) >= 1 << 32:
+            raise ValueError("a value of 2^32 or more")
+        width = (values >= 24).astype(np.uint8) + 1  # 1, 2, 3 or 5 bytes
+        width += values >= 256
+        width += (values >= 65536) * np.uint8(2)
+        width = np.broadcast_to(width, size) if mask is None else width * mask if width.ndim else mask * width
+        columns.append((major, values, mask))
+        sizes.append(width)
+        total += width
+    ends = np.cumsum(total)
+    out = np.zeros(int(ends[-1]) if size else 0, np.uint8)
+    at = ends - total
+    for (major, values, mask), width in zip(columns, sizes):
+        where = slice(None) if mask is None else mask
+        _put(out, at[where], major, values if not values.ndim else values[where], width[where])
+        at += width
+    return out.tobytes(), ends
+
+
+def _put(out: np.ndarray, at: np.ndarray, major: int, values: np.ndarray, width: np.ndarray) -> None:
+    """Write heads of `major` with `values` (one, or one each) `width` bytes long at `at`."""
+    if not values.ndim:
+        values = np.broadcast_to(values, len(at))
+    out[at] = (major << 5) | np.where(width == 1, values, 22 + width - (width == 5))  # info 24, 25, 26
+    for size in (2, 3, 5):
+        where = width == size
+        if where.any():
+            start, value = at[where], values[where]
+            for byte in range(1, size):
+                out[start + byte] = (value >> (8 * (size - 1 - byte))) & 0xFF

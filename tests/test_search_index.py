@@ -1,0 +1,131 @@
+"""The shard indexer (site_gen/search_index.py): code words written by numpy, the rest by Pagefind.
+
+The merge tests (tests/test_search_merge.py) compare whole bundles with one Pagefind run over the whole
+documents; these check the pieces: the punctuation left out of the rest documents, the code words' postings
+against a plain version, and a rest document Pagefind read otherwise than written.
+"""
+
+from __future__ import annotations
+
+import gzip
+import html
+import json
+import random
+from pathlib import Path
+
+import pytest
+
+from site_gen import search
+from site_gen.diagnostics import SiteGenError
+from site_gen.search import IndexDocument, run_pagefind
+from site_gen.search_chunks import _word_entries, read_fragment
+from site_gen.search_index import SAFE_PUNCTUATION, SENTINEL, ShardTokens, code_runs
+from site_gen.search_merge import Bucket
+from site_gen.search_text import code_tokens
+
+
+def test_safe_punctuation_is_neither_indexed_nor_followed_by_a_dot(tmp_path: Path) -> None:
+    chars = sorted(SAFE_PUNCTUATION | {SENTINEL})
+    for number, char in enumerate(chars):
+        page = tmp_path / "docs" / f"p{number}" / "index.html"
+        page.parent.mkdir(parents=True)
+        text = html.escape(char)  # as the documents are written (a bare "'" would get a ".")
+        page.write_text(f'<!doctype html><html lang="und"><body><main data-pagefind-body><p>ddf {text}</p>'
+                        f'<p>{text}{text} ddf</p><h1>{text}</h1></main></body></html>', encoding="utf-8")
+    run_pagefind(tmp_path / "docs", tmp_path / "bundle")
+    words = {word for path in (tmp_path / "bundle" / "index").iterdir() for word, _data in _word_entries(path)}
+    assert words == {"ddf"}
+    for path in (tmp_path / "bundle" / "fragment").iterdir():
+        fragment = read_fragment(path)
+        char = chars[int(fragment["url"].strip("/p"))]
+        assert fragment["content"] == f"ddf {char} {char}{char} ddf. {char}", char
+    # What is not safe: Pagefind puts a "." after these at the end of a block.
+    assert not {"$", ")", "*", "_"} & SAFE_PUNCTUATION
+
+
+def plain_postings(pages: list[tuple[list[str], int]]) -> dict[str, list]:
+    """Each code word's postings as Pagefind writes them, one token at a time: [page difference, locs, []],
+    locs a weight marker (-25 body, -169 title) before each run and the run's positions as differences."""
+    found: dict[str, dict[int, list[int]]] = {}
+    for page, (tokens, title_start) in enumerate(pages):
+        for position, token in enumerate(tokens):
+            if token[0] != "z" and token.isascii() and token.isalnum():
+                found.setdefault(token, {}).setdefault(page, []).append(position)
+    out = {}
+    for word, on in found.items():
+        postings, previous = [], 0
+        for page in sorted(on):
+            locs, weight, last = [], None, 0
+            for position in on[page]:
+                mark = -169 if position >= pages[page][1] else -25
+                if mark != weight:
+                    locs.append(mark)
+                    weight, last = mark, 0
+                locs.append(position - last)
+                last = position
+            postings.append([page - previous, locs, []])
+            previous = page
+        out[word] = [word, postings, []]
+    return out
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_code_postings_equal_a_plain_version(seed: int) -> None:
+    rng = random.Random(seed)
+    text = "灵石经济技术开发区今年以来坚持项目为王，GDP 5G。" + "开" * 5  # repeats: long runs of one word
+    docs = [([("".join(rng.choice(text) for _ in range(rng.randint(0, 400)))) for _ in range(rng.randint(0, 4))],
+             "".join(rng.choice(text) for _ in range(rng.randint(0, 12)))) for _ in range(rng.randint(1, 30))]
+    tokens = ShardTokens(docs)
+    order = list(range(len(docs)))
+    rng.shuffle(order)  # Pagefind's page order is not the documents'
+    pages = []
+    for doc in order:
+        paragraphs, title = docs[doc]
+        body = [t for p in paragraphs for t in code_tokens(p).split()]
+        pages.append((body + code_tokens(title).split(), len(body)))
+    got = {}
+    for _number, words, counts, firsts, lasts, blob, ends in code_runs(tokens, order):
+        bucket = Bucket(words, counts, firsts, lasts, blob, ends, {})
+        got.update({word: bucket.item(word, position) for position, word in enumerate(words)})
+    assert got == plain_postings(pages)
+
+
+def test_a_rest_document_read_otherwise_stops_the_build_naming_its_fragment(tmp_path: Path,
+                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    def altered(documents: Path, bundle: Path) -> None:
+        run_pagefind(documents, bundle)
+        path = next((bundle / "fragment").iterdir())
+        fragment = json.loads(gzip.decompress(path.read_bytes())[12:])
+        fragment["content"] = fragment["content"].replace("z5G", "z5g")
+        path.write_bytes(gzip.compress(b"pagefind_dcd" + json.dumps(fragment).encode()))
+
+    monkeypatch.setattr(search, "run_pagefind", altered)
+    doc = IndexDocument(path="a/index.html", title="标题", paragraphs=("灵石 5G 开发区。",), date=None, source=None,
+                        filters=())
+    with pytest.raises(SiteGenError, match=r"fragment/.*\.pf_fragment.*'z5g' where the document has 'z5G'"):
+        search.index_shard([doc], tmp_path / "shard")
+
+
+def test_positions_past_the_rest_document_are_refused() -> None:
+    from site_gen.search_index import _remapped
+
+    maps = [[3, None, 7]]
+    assert _remapped(["zx", [[0, [-25, 0, 2], []]], []], maps, Path("i")) == ["zx", [[0, [-25, 3, 4], []]], []]
+    for locs in ([-25, 1], [-25, 0, 5]):  # a SENTINEL's position, and one past the document
+        with pytest.raises(SiteGenError, match="chunk.pf_index.*the word 'zx' is at position"):
+            _remapped(["zx", [[0, locs, []]], []], maps, Path("chunk.pf_index"))
+
+
+def test_documents_without_a_word_for_pagefind_keep_their_pages(tmp_path: Path) -> None:
+    # Only codes and safe punctuation: the rest documents hold nothing but TAIL, which Pagefind needs to
+    # keep a page, and which no word of the bundle may be.
+    docs = [IndexDocument(path=f"a{i}/index.html", title="标题", paragraphs=("灵石开发区。", "今年，全市"), date=None,
+                          source=None, filters=()) for i in range(3)]
+    search.index_bundle(docs, tmp_path / "bundle")
+    pages = [read_fragment(path) for path in (tmp_path / "bundle" / "fragment").iterdir()]
+    assert sorted(p["url"] for p in pages) == ["/a0/", "/a1/", "/a2/"]
+    assert {p["content"] for p in pages} == {"bw5ddf ddf8g0 8g068h 68h64a 64a 。 "
+                                             + " ".join(code_tokens("今年，全市").split()) + ". "
+                                             + " ".join(code_tokens("标题").split()) + "."}
+    words = {word for path in (tmp_path / "bundle" / "index").iterdir() for word, _data in _word_entries(path)}
+    assert "_0" not in words and code_tokens("灵石").split()[0] in words
