@@ -215,7 +215,7 @@ def main() -> None:
     gazetteer, regions = load_gazetteer(None), load_region_table(data_file("counties.yml", None))
     model = build_model(articles, gazetteer, regions)
     phrases = reference_phrases(gazetteer, regions)  # the names that may get a phrase companion, as in the build
-    docs = list(index_documents(model))
+    docs = [doc.resolved() for doc in index_documents(model)]
     texts = {f"/{d.path[:-len('index.html')]}": fold("\n".join((d.title, *d.paragraphs))) for d in docs}
     chars = sum(len(t) for t in texts.values())
     print(f"articles: {len(docs)}, characters: {chars:,} ({chars // len(docs)} per article)")

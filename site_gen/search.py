@@ -4,12 +4,13 @@ Input: the site model and the staged output folder. Output: `pagefind/` (the bun
 `search/query.json` (the word scheme, the Traditional → Simplified character map the search page
 prepares queries with, and the names searched by a phrase companion) inside the staged folder.
 
-Pagefind does not read the rendered pages. For each article we write a small index document into a
-temporary folder, at the article's own path (so Pagefind's URLs are the article URLs): its title and
-body as pair words (site_gen/search_text.py says why), the title, date and source as metadata,
-the date as the sort key and zone, city, category, source and year as filters. Nothing else of the
-site is indexed, so bylines, navigation and related-article teasers never reach an excerpt, and the
-indexer's memory and time grow only with the articles.
+Pagefind does not read the rendered pages. Each article is one index document: its title and body as
+pair words (site_gen/search_text.py says why), the title, date and source as metadata, the date as the
+sort key and zone, city, category, source and year as filters. Nothing else of the site is indexed, so
+bylines, navigation and related-article teasers never reach an excerpt, and the indexer's memory and
+time grow only with the articles. The code words of the documents are indexed by site_gen itself
+(site_gen/search_index.py); Pagefind reads the rest of each document, written into a temporary folder
+at the article's own path (so Pagefind's URLs are the article URLs).
 
 The articles are indexed in shards of SHARD_SIZE, newest first, each shard by one run of the
 binary over a folder of documents (per-file API calls are far slower, pagefind#976), two runs at a
@@ -34,7 +35,7 @@ import subprocess
 import tempfile
 from concurrent.futures import ProcessPoolExecutor
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from site_gen.article import Article
@@ -44,7 +45,7 @@ from site_gen.enrich.regions import RegionTable
 from site_gen.model import SiteModel
 from site_gen.output import die_with_parent
 from site_gen.search_index import ShardTokens, complete_shard
-from site_gen.search_merge import folded_words, merge_shards, metadata_codes, prepare_shard
+from site_gen.search_merge import merge_shards
 from site_gen.search_text import HAN, code_tokens, fold, query_json
 
 # Markdown syntax that is not text: images, link targets, emphasis and heading/list/quote markers.
@@ -57,9 +58,9 @@ _TAG = re.compile(r"<[^>]+>")
 # "und" (undetermined): the words are already cut, so neither the extended indexer nor the browser
 # (Intl.Segmenter, for zh) may cut them again; the search page gets this index as the only language.
 INDEX_LANG = "und"
-# Articles per Pagefind run: a run over 500 of the benchmark's articles holds 365 MiB and takes 2.2 s
-# (1,000: 715 MiB, 4.1 s), so two runs side by side and the build itself stay under 2 GB at 10k (1,000:
-# 2.5 GB); a query reads one chunk per word and shard, so fewer, larger shards would cost a reader less (median 134 KiB at 1,000, 220 KiB at 500; docs/search.md).
+# Articles per shard: an edit re-indexes its whole shard (2.4-2.7 s of CPU for 500 of the benchmark's
+# articles), and each shard costs a Pagefind start and a merge input. Pagefind's memory no longer bounds it:
+# it reads only the rest documents (48 MiB for 500; all of a document's words took 365 MiB).
 SHARD_SIZE = 500
 MAX_INDEX_RUNS = 2  # Pagefind runs at a time
 UNDATED_SORT_KEY = "0000-00-00"  # undated articles sort last (newest first), but stay in date-sorted results
@@ -75,14 +76,26 @@ class IndexDocument:
     date: str | None  # YYYY-MM-DD
     source: str | None
     filters: tuple[tuple[str, str], ...]  # (filter name, value)
+    # The body as Markdown, when the paragraphs are still to be made from it (`resolved`): the build leaves that
+    # to the shard's worker, so the main process does not make 10,000 articles' paragraphs one after the other,
+    # and a rebuild makes only those of the shards it indexes.
+    markdown: str | None = None
+
+    def resolved(self) -> "IndexDocument":
+        """The document with its paragraphs made from its Markdown (itself if it has them)."""
+        if self.markdown is None:
+            return self
+        return replace(self, paragraphs=plain_paragraphs(self.markdown), markdown=None)
 
 
 def plain_paragraphs(markdown_body: str) -> tuple[str, ...]:
     """Markdown body → its paragraphs as plain text (what a reader reads, no markup)."""
-    text = _MD_IMAGE.sub("", markdown_body)
-    text = _MD_LINK.sub(r"\1", text)
+    # Each pattern runs only where its text can match (the `in` tests are exact): most bodies are plain.
+    text = _MD_IMAGE.sub("", markdown_body) if "![" in markdown_body else markdown_body
+    text = _MD_LINK.sub(r"\1", text) if "](" in text else text
     text = _MD_LINE_MARK.sub("", text)
-    text = _MD_EMPHASIS.sub("", _TAG.sub("", text))
+    text = _TAG.sub("", text) if "<" in text else text
+    text = _MD_EMPHASIS.sub("", text) if "*" in text or "_" in text or "`" in text else text
     blocks = (" ".join(line.strip() for line in block.splitlines()) for block in re.split(r"\n\s*\n", text))
     return tuple(b for b in blocks if b.strip())
 
@@ -101,7 +114,7 @@ def article_document(article: Article, url: str, region_cities: Mapping[str, str
     if article.year:
         filters.append(("year", str(article.year)))
     return IndexDocument(
-        path=f"{url}index.html", title=article.title, paragraphs=plain_paragraphs(article.body),
+        path=f"{url}index.html", title=article.title, paragraphs=(), markdown=article.body,
         date=article.date[:10] if article.date else None, source=article.source, filters=tuple(filters))
 
 
@@ -111,6 +124,7 @@ def render_document(doc: IndexDocument, text: Callable[[str], str] = code_tokens
     The title comes after the body: an excerpt is cut around the best match, and a body match should
     read as body text, not run on from the headline.
     """
+    doc = doc.resolved()
     return document_html(doc, [text(p) for p in doc.paragraphs], text(doc.title), lang=lang)
 
 
@@ -206,7 +220,7 @@ def index_shard(docs: list[IndexDocument], folder: Path, phrases: tuple[str, ...
 
     A pure function of its arguments, run in a process of its own: two shards use both cores.
     """
-    docs = docs or [PLACEHOLDER]
+    docs = [doc.resolved() for doc in docs] or [PLACEHOLDER]
     tokens = ShardTokens([(doc.paragraphs, doc.title) for doc in docs])
     with tempfile.TemporaryDirectory(prefix="site-gen-search-") as tmp:
         made: set[Path] = set()
@@ -228,30 +242,6 @@ def shard_texts(docs: list[IndexDocument], phrases: tuple[str, ...]) -> tuple[di
     phrases_of = {document_url(doc): phrases_in(fold("\n".join((doc.title, *doc.paragraphs))), phrases)
                   for doc in docs} if phrases else {}
     return characters_of, phrases_of
-
-
-def index_shard_by_pagefind(docs: list[IndexDocument], folder: Path, phrases: tuple[str, ...] = ()) -> None:
-    """One shard as Pagefind alone indexes it, every word (2-3 times index_shard's CPU): what tests
-    compare index_shard with."""
-    words_of: dict[str, set[str]] = {}
-    written: set[str] = set()
-
-    def text(part: str) -> str:
-        words = code_tokens(part)
-        written.update(words.split())
-        return words
-
-    docs = docs or [PLACEHOLDER]
-    with tempfile.TemporaryDirectory(prefix="site-gen-search-") as tmp:
-        for doc in docs:
-            write_documents([doc], Path(tmp), text)
-            words_of[document_url(doc)] = set(written)
-            written.clear()
-        run_pagefind(Path(tmp), folder)
-    characters_of, phrases_of = shard_texts(docs, phrases)
-    suspects = folded_words([text for doc in docs for text in (doc.title, doc.source or "", *doc.paragraphs)])
-    suspects |= metadata_codes(text for doc in docs for text in (doc.title, doc.source or "", doc.date or ""))
-    prepare_shard(folder, words_of, characters_of, phrases_of, phrases, suspects)
 
 
 def phrases_in(text: str, phrases: tuple[str, ...]) -> set[str]:

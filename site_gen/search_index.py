@@ -1,5 +1,9 @@
 """One shard's word index: the code words written here, every other word by Pagefind.
 
+Input: a shard's documents as tokens (`ShardTokens`) and the bundle Pagefind made of their rest documents
+(`site_gen.search.index_shard` writes and runs them). Output: that folder made the prepared shard of the
+whole documents that site_gen/search_merge.py merges (`complete_shard`).
+
 Why: Pagefind took 2.3-2.8 s of CPU per shard of 500 articles, most of the search stage and more than
 half a cold build at 10,000 articles, and nearly all of it goes to the code words (site_gen/search_text.py):
 1.4 million positions per shard, of words whose form is fixed (three or six base-36 digits, which Pagefind
@@ -29,6 +33,7 @@ from __future__ import annotations
 
 import functools
 import json
+import re
 from collections.abc import Mapping, Sequence
 from array import array
 from dataclasses import dataclass
@@ -140,7 +145,11 @@ def _safe(token: bytes) -> bool:
 
 
 def _is_code(token: str) -> bool:
-    return len(token) in (CODE_LENGTH, 2 * CODE_LENGTH) and token[0] != LATIN_MARK and token.isascii() and token.isalnum()
+    """Whether a token is a code word, as `_codes` decides: three or six base-36 digits, not a "z" word."""
+    return _CODE_TOKEN.fullmatch(token) is not None
+
+
+_CODE_TOKEN = re.compile(f"(?!{LATIN_MARK})[0-9a-z]{{{CODE_LENGTH}}}(?:[0-9a-z]{{{CODE_LENGTH}}})?")
 
 
 def _spans(data: bytes, count: int) -> tuple[np.ndarray, np.ndarray]:

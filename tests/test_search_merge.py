@@ -258,3 +258,19 @@ def test_heavy_phrases_get_a_companion_listing_their_pages(tmp_path: Path, monke
         companion = words["".join(han_code(c) for c in phrase) + search_merge.PHRASE_MARK]
         holding = {document_url(d) for d in docs if phrase in fold("\n".join((d.title, *d.paragraphs)))}
         assert set(companion) == holding and all(locs == ([], []) for locs in companion.values())
+
+
+def test_documents_made_from_markdown_are_indexed_as_their_paragraphs(tmp_path: Path) -> None:
+    from dataclasses import replace
+
+    from site_gen.search import plain_paragraphs
+
+    markdown = "## 小标题\n\n灵石**开发区** [招商](https://x.cn/)。\n\n第二段\n接着写 5G。"
+    lazy = [replace(doc, paragraphs=(), markdown=markdown) for doc in documents(12)]
+    assert lazy[0].resolved().paragraphs == plain_paragraphs(markdown) == ("小标题", "灵石开发区 招商。", "第二段 接着写 5G。")
+    made = [doc.resolved() for doc in lazy]
+    assert all(doc.markdown is None for doc in made)
+    index_bundle(lazy, tmp_path / "lazy", shard_size=5)  # the paragraphs made in the shards' workers
+    index_bundle(made, tmp_path / "made", shard_size=5)
+    assert decoded(tmp_path / "lazy") == decoded(tmp_path / "made")
+    assert fragments(tmp_path / "lazy") == fragments(tmp_path / "made")
