@@ -85,6 +85,15 @@ def fragments(bundle: Path) -> dict[str, dict]:
     return out
 
 
+def word_counts(bundle: Path) -> dict[str, int]:
+    """Each page's word count in the meta (what Pagefind's ranking divides by), by URL."""
+    entry = json.loads((bundle / "pagefind-entry.json").read_text(encoding="utf-8"))
+    (language,) = entry["languages"].values()
+    meta = read_pagefind_file(bundle / f"pagefind.{language['hash']}.pf_meta")
+    return {json.loads(gzip.decompress((bundle / "fragment" / f"{h}.pf_fragment").read_bytes())[12:])["url"]: count
+            for h, count in meta[1]}
+
+
 def by_url(postings: list, urls: list[str]) -> dict[str, tuple]:
     page, out = 0, {}
     for difference, locs, meta_locs in postings:
@@ -144,6 +153,7 @@ def test_merged_shards_equal_one_pagefind_run_on_the_documents_own_words(bundles
     assert "znestle → znestlé" in merged[0] and "z5g" in merged[0]  # accented variants, across shards
     assert merged[1] == single[1] == raw[1]  # filters
     assert fragments(bundles[0]) == fragments(bundles[2])  # content, word count, meta, filters, as Pagefind wrote them
+    assert word_counts(bundles[0]) == word_counts(bundles[1]) == word_counts(bundles[2])
     dates = {document_url(d): d.date or "0000-00-00" for d in documents()}
     assert [dates[u] for u in merged[2]] == sorted(dates.values())  # oldest first, as Pagefind sorts
     assert [dates[u] for u in merged[2]] == [dates[u] for u in single[2]] == [dates[u] for u in raw[2]]
