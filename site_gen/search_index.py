@@ -57,6 +57,9 @@ SENTINEL = "。"  # ends a rest block whose last token was left out
 # none but codes. No text gives this token ("_" is punctuation to code_tokens, and letters after it get a
 # "z" word of their own), and the merge drops it with every word the documents were not written with.
 TAIL = "_0"
+# Characters Pagefind reads as spaces though Python does not split on them: the texts get a space there, so the
+# tokens are Pagefind's words (a test runs Pagefind over every character of the BMP and the emoji plane).
+PAGEFIND_SPACES = {ord("\u200b"): " "}  # ZERO WIDTH SPACE
 _DIGITS = "0123456789abcdefghijklmnopqrstuvwxyz"
 _BASE = 36 ** CODE_LENGTH  # a word's number: first code × _BASE + second code, or + _ALONE for a lone code
 _ALONE = _BASE - 1  # "zzz" is no code: the first digit of a code is at most "l"
@@ -68,7 +71,8 @@ class ShardTokens:
     kept (what Pagefind reads); its document, position and weight."""
 
     def __init__(self, documents: Sequence[tuple[Sequence[str], str]]) -> None:
-        self.blocks = [[code_tokens(text) for text in (*paragraphs, title)] for paragraphs, title in documents]
+        self.blocks = [[code_tokens(text.translate(PAGEFIND_SPACES)) for text in (*paragraphs, title)]
+                       for paragraphs, title in documents]
         flat = [block for blocks in self.blocks for block in blocks]
         per_block = np.array([block.count(" ") + 1 if block else 0 for block in flat], np.int64)
         blocks_of = np.array([len(blocks) for blocks in self.blocks], np.int64)

@@ -19,7 +19,7 @@ from site_gen import search
 from site_gen.diagnostics import SiteGenError
 from site_gen.search import IndexDocument, run_pagefind
 from site_gen.search_chunks import _word_entries, read_fragment
-from site_gen.search_index import SAFE_PUNCTUATION, SENTINEL, ShardTokens, code_runs
+from site_gen.search_index import PAGEFIND_SPACES, SAFE_PUNCTUATION, SENTINEL, ShardTokens, code_runs
 from site_gen.search_merge import Bucket
 from site_gen.search_text import code_tokens
 
@@ -129,3 +129,32 @@ def test_documents_without_a_word_for_pagefind_keep_their_pages(tmp_path: Path) 
                                              + " ".join(code_tokens("标题").split()) + "."}
     words = {word for path in (tmp_path / "bundle" / "index").iterdir() for word, _data in _word_entries(path)}
     assert "_0" not in words and code_tokens("灵石").split()[0] in words
+
+
+def test_pagefind_reads_every_character_as_written_but_its_spaces(tmp_path: Path) -> None:
+    # A word of the rest documents that Pagefind cut or changed would stop the build (its word count or
+    # content differs): every character but PAGEFIND_SPACES must stay inside its word, as Python reads it.
+    points = [*range(0x80, 0xD800), *range(0xE000, 0x10000), *range(0x1F000, 0x20000)]
+    chars = [chr(p) for p in points if not chr(p).isspace()]
+    groups = [chars[i:i + 500] for i in range(0, len(chars), 500)]
+    for number, group in enumerate(groups):
+        page = tmp_path / "docs" / f"g{number}" / "index.html"
+        page.parent.mkdir(parents=True)
+        body = " ".join(f"ddf{html.escape(char)}ddf" for char in group)
+        page.write_text(f'<!doctype html><html lang="und"><body><main data-pagefind-body><p>{body}</p></main>'
+                        "</body></html>", encoding="utf-8")
+    run_pagefind(tmp_path / "docs", tmp_path / "bundle")
+    odd = set()
+    for path in (tmp_path / "bundle" / "fragment").iterdir():
+        fragment = read_fragment(path)
+        words = set(fragment["content"].removesuffix(".").split())
+        odd |= {char for char in groups[int(fragment["url"].strip("/g"))] if f"ddf{char}ddf" not in words}
+    assert odd == {chr(point) for point in PAGEFIND_SPACES}
+
+
+def test_a_zero_width_space_separates_words_as_in_pagefind(tmp_path: Path) -> None:
+    doc = IndexDocument(path="a/index.html", title="标题", paragraphs=("灵石\u200b开发区 GDP\u200b增长 \u200b。",),
+                        date=None, source=None, filters=())
+    search.index_bundle([doc], tmp_path / "bundle")
+    (page,) = [read_fragment(path) for path in (tmp_path / "bundle" / "fragment").iterdir()]
+    assert page["content"].split()[:3] == ["bw5ddf", "ddf", "8g068h"] and "zGDP" in page["content"].split()
