@@ -61,6 +61,7 @@ TAIL = "_0"
 # tokens are Pagefind's words (a test runs Pagefind over every character of the BMP and the emoji plane).
 PAGEFIND_SPACES = {ord("\u200b"): " "}  # ZERO WIDTH SPACE
 _DIGITS = "0123456789abcdefghijklmnopqrstuvwxyz"
+_SQUARE = 36 * 36  # a code's first digit is worth 36²
 _BASE = 36 ** CODE_LENGTH  # a word's number: first code × _BASE + second code, or + _ALONE for a lone code
 _ALONE = _BASE - 1  # "zzz" is no code: the first digit of a code is at most "l"
 
@@ -126,11 +127,11 @@ class ShardTokens:
         written = rest_content.split()
         expected = [token for block in rest for token in block]
         if len(written) != len(expected):
-            raise format_error(path, f"{len(written)} words where the document was written with {len(expected)}")
+            raise format_error(path, f"Pagefind wrote {len(written)} words of a rest document of {len(expected)} tokens")
         dotted, at = set(), 0
         for number, block in enumerate(rest):
-            for token in block:
-                if written[at] != token and written[at] != token + ".":
+            for place, token in enumerate(block, 1):
+                if written[at] != token and (place < len(block) or written[at] != token + "."):  # a block's end
                     raise format_error(path, f"the content has {written[at]!r} where the document has {token!r}")
                 at += 1
             if block and block[-1] != SENTINEL and written[at - 1] != block[-1]:
@@ -177,8 +178,8 @@ def _codes(data: bytes, starts: np.ndarray, lengths: np.ndarray) -> tuple[np.nda
     digits = [_VALUE[raw[np.minimum(starts + offset, last)]].astype(np.int64) for offset in range(2 * CODE_LENGTH)]
     for offset, value in enumerate(digits):
         code &= (value >= 0) | (~six & (offset >= CODE_LENGTH))
-    first = digits[0] * 1296 + digits[1] * 36 + digits[2]
-    second = digits[3] * 1296 + digits[4] * 36 + digits[5]
+    first = digits[0] * _SQUARE + digits[1] * 36 + digits[2]
+    second = digits[3] * _SQUARE + digits[4] * 36 + digits[5]
     return code, first * _BASE + np.where(six, second, _ALONE)
 
 
@@ -186,30 +187,35 @@ def complete_shard(bundle: Path, tokens: ShardTokens, urls_in_order: Sequence[st
                    phrases_of: Mapping[str, set[str]], phrases: Sequence[str]) -> None:
     """Make the bundle Pagefind wrote from the rest documents the prepared shard of the whole documents
     (module docstring). `tokens`: the documents', whose URLs are `urls_in_order`; the rest as `prepare_shard`."""
-    meta_hash, meta, urls = shard_pages(bundle)
+    meta_hash, meta, fragments = shard_pages(bundle)
+    urls = [fragment.get("url", "") for fragment in fragments]
     language = meta_hash.rpartition("_")[0]
     number_of = {url: n for n, url in enumerate(urls_in_order)}
-    docs, pages, taken = [], [], {}
-    for (page_hash, _count), url in zip(meta[_META_PAGES], urls):
+    docs, payloads = [], []
+    for (page_hash, _count), fragment, url in zip(meta[_META_PAGES], fragments, urls):
         path = bundle / "fragment" / f"{page_hash}.pf_fragment"
         if url not in number_of:
             raise format_error(path, f"the page {url!r} is not among the documents indexed")
         doc = number_of[url]
-        fragment = read_fragment(path)
         if fragment.get("word_count") != len(tokens.rest[doc][1]):
-            raise format_error(path, f"{fragment.get('word_count')} words where the document was written with "
-                                     f"{len(tokens.rest[doc][1])}")
+            raise format_error(path, f"Pagefind read {fragment.get('word_count')} words of a rest document of "
+                                     f"{len(tokens.rest[doc][1])} tokens")
         fragment.update(content=tokens.whole_content(doc, fragment.get("content", ""), path),
                         word_count=int(tokens.counts[doc]))
-        payload = json.dumps(fragment, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-        name = short_name(language, payload, taken)
-        taken[name] = payload
-        path.unlink()
-        write_pagefind_file(bundle / "fragment" / f"{name}.pf_fragment", payload)
-        pages.append([name, fragment["word_count"]])
+        payloads.append(json.dumps(fragment, ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
         docs.append(doc)
     if sorted(docs) != list(range(len(urls_in_order))):
         raise format_error(bundle, f"{len(docs)} pages for {len(urls_in_order)} documents")
+    # Every fragment gets a name from its new content. Pagefind's are removed first: a new name may be an old
+    # one of another page (seven hex digits: about one shard in 2,000).
+    for page_hash, _count in meta[_META_PAGES]:
+        (bundle / "fragment" / f"{page_hash}.pf_fragment").unlink()
+    pages, taken = [], {}
+    for doc, payload in zip(docs, payloads):
+        name = short_name(language, payload, taken)
+        taken[name] = payload
+        write_pagefind_file(bundle / "fragment" / f"{name}.pf_fragment", payload)
+        pages.append([name, int(tokens.counts[doc])])
 
     prepared = PreparedShard(phrases)
     for run in code_runs(tokens, docs):
@@ -322,7 +328,7 @@ def code_runs(tokens: ShardTokens, docs: Sequence[int]) -> list[tuple]:
     numbers = words[word_starts]
     texts = [_CODES[first] + (_CODES[second] if second != _ALONE else "")
              for first, second in zip((numbers // _BASE).tolist(), (numbers % _BASE).tolist())]
-    bucket = numbers // _BASE // 1296 + 1  # the first digit's bucket, as search_merge.bucket_of
+    bucket = numbers // _BASE // _SQUARE + 1  # the first digit's bucket, as search_merge.bucket_of
     runs, begin = [], 0
     for number in np.unique(bucket).tolist():
         stop = int(np.searchsorted(bucket, number, side="right"))
@@ -354,7 +360,7 @@ def _cbor(slots: list[tuple[int, object, np.ndarray | None]], size: int) -> tupl
         width = (values >= 24).astype(np.uint8) + 1  # 1, 2, 3 or 5 bytes
         width += values >= 256
         width += (values >= 65536) * np.uint8(2)
-        width = np.broadcast_to(width, size) if mask is None else width * mask if width.ndim else mask * width
+        width = np.broadcast_to(width, size) if mask is None else mask * width
         columns.append((major, values, mask))
         sizes.append(width)
         total += width

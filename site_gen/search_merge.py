@@ -132,7 +132,8 @@ def prepare_shard(bundle: Path, words_of: Mapping[str, Sequence[str]], character
     (`folded_words`) and codes the metadata may spell (`metadata_codes`), whose entries are decoded
     whatever they look like.
     """
-    _meta_hash, meta, urls = shard_pages(bundle)
+    _meta_hash, meta, fragments = shard_pages(bundle)
+    urls = [fragment.get("url", "") for fragment in fragments]
     for page_hash, url in zip((page_hash for page_hash, _count in meta[_META_PAGES]), urls):
         if url not in words_of or url not in characters_of:
             raise format_error(bundle / "fragment" / f"{page_hash}.pf_fragment",
@@ -165,17 +166,16 @@ def prepare_shard(bundle: Path, words_of: Mapping[str, Sequence[str]], character
         path.unlink()
 
 
-def shard_pages(bundle: Path) -> tuple[str, list, list[str]]:
-    """A Pagefind bundle's meta hash, its meta and its pages' URLs, in the meta's page order."""
+def shard_pages(bundle: Path) -> tuple[str, list, list[dict]]:
+    """A Pagefind bundle's meta hash, its meta and its pages' fragments, in the meta's page order."""
     entry = json.loads((bundle / "pagefind-entry.json").read_text(encoding="utf-8"))
     languages = entry.get("languages", {})
     if len(languages) != 1:
         raise format_error(bundle / "pagefind-entry.json", f"{len(languages)} languages, expected one")
     meta_hash = next(iter(languages.values()))["hash"]
     meta = read_pagefind_file(bundle / f"pagefind.{meta_hash}.pf_meta")
-    urls = [read_fragment(bundle / "fragment" / f"{page_hash}.pf_fragment").get("url", "")
-            for page_hash, _word_count in meta[_META_PAGES]]
-    return meta_hash, meta, urls
+    return meta_hash, meta, [read_fragment(bundle / "fragment" / f"{page_hash}.pf_fragment")
+                             for page_hash, _word_count in meta[_META_PAGES]]
 
 
 def chunk_files(bundle: Path, meta: list) -> list[Path]:
@@ -234,8 +234,10 @@ class PreparedShard:
         for position, word in enumerate(words):
             if word in self.pair_words:
                 start = ends[position - 1] if position else 0
-                self.pair_words[word] = (3 + len(word) + len(_array_header(counts[position]))
-                                         + len(_uint(firsts[position])) + ends[position] - start)
+                # [word, [[first, …], …], []]: the array heads, the word's text, the count's array head, the
+                # first page difference, the postings and the closing []
+                self.pair_words[word] = (1 + 1 + len(word) + len(_array_header(counts[position])) + 1
+                                         + len(_uint(firsts[position])) + ends[position] - start + 1)
 
     def write(self, bundle: Path, urls: list[str], characters_of: Mapping[str, str],
               phrases_of: Mapping[str, set[str]]) -> None:

@@ -8,11 +8,13 @@ against a plain version, and a rest document Pagefind read otherwise than writte
 from __future__ import annotations
 
 import gzip
+import pickle
 import html
 import json
 import random
 from pathlib import Path
 
+import cbor2
 import pytest
 
 from site_gen import search
@@ -158,3 +160,43 @@ def test_a_zero_width_space_separates_words_as_in_pagefind(tmp_path: Path) -> No
     search.index_bundle([doc], tmp_path / "bundle")
     (page,) = [read_fragment(path) for path in (tmp_path / "bundle" / "fragment").iterdir()]
     assert page["content"].split()[:3] == ["bw5ddf", "ddf", "8g068h"] and "zGDP" in page["content"].split()
+
+
+def test_a_new_fragment_name_equal_to_another_pages_old_one_loses_nothing(tmp_path: Path,
+                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    from site_gen import search_index
+
+    docs = [IndexDocument(path=f"a{i}/index.html", title=f"第{i}号", paragraphs=(f"灵石开发区 {i}G。",), date=None,
+                          source=None, filters=()) for i in range(4)]
+    search.index_bundle(docs, tmp_path / "plain")
+    old_names: list[str] = []
+
+    def recorded(documents: Path, bundle: Path) -> None:
+        run_pagefind(documents, bundle)
+        old_names.extend(sorted(path.stem for path in (bundle / "fragment").iterdir()))
+
+    real = search_index.short_name
+
+    def clashing(language: str, payload: bytes, taken: dict) -> str:  # the first new name: another page's old one
+        return old_names[-1] if not taken else real(language, payload, taken)
+
+    monkeypatch.setattr(search, "run_pagefind", recorded)
+    monkeypatch.setattr(search_index, "short_name", clashing)
+    search.index_bundle(docs, tmp_path / "clash")
+    pages = {name: sorted((read_fragment(p)["url"], read_fragment(p)["content"]) for p in (tmp_path / name / "fragment").iterdir())
+             for name in ("plain", "clash")}
+    assert pages["plain"] == pages["clash"] and len(pages["plain"]) == 4
+
+
+def test_a_phrase_costs_the_bytes_of_its_pair_words_entries(tmp_path: Path) -> None:
+    from site_gen.search_merge import PHRASES_FILE, WORDS_FILE, bucket_of, pair_codes
+
+    docs = [IndexDocument(path=f"a{i}/index.html", title="标题", paragraphs=("灵石开发区，灵石。" * (i + 1),), date=None,
+                          source=None, filters=()) for i in range(30)]
+    search.index_shard(docs, tmp_path / "shard", phrases=("灵石开发区",))
+    cost, pages = pickle.loads((tmp_path / "shard" / PHRASES_FILE).read_bytes())["灵石开发区"]
+    entries = 0
+    for word in pair_codes("灵石开发区"):
+        bucket = Bucket.loads((tmp_path / "shard" / WORDS_FILE.format(bucket_of(word))).read_bytes())
+        entries += len(cbor2.dumps(bucket.item(word, bucket.words.index(word))))
+    assert cost == entries and len(pages) == 30
