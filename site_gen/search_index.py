@@ -59,7 +59,7 @@ SENTINEL = "。"  # ends a rest block whose last token was left out
 TAIL = "_0"
 # Characters Pagefind reads as spaces though Python does not split on them: the texts get a space there, so the
 # tokens are Pagefind's words (a test runs Pagefind over every character of the BMP and the emoji plane).
-PAGEFIND_SPACES = {ord("\u200b"): " "}  # ZERO WIDTH SPACE
+PAGEFIND_SPACES = "\u200b"  # ZERO WIDTH SPACE
 _DIGITS = "0123456789abcdefghijklmnopqrstuvwxyz"
 _SQUARE = 36 * 36  # a code's first digit is worth 36²
 _BASE = 36 ** CODE_LENGTH  # a word's number: first code × _BASE + second code, or + _ALONE for a lone code
@@ -72,8 +72,7 @@ class ShardTokens:
     kept (what Pagefind reads); its document, position and weight."""
 
     def __init__(self, documents: Sequence[tuple[Sequence[str], str]]) -> None:
-        self.blocks = [[code_tokens(text.translate(PAGEFIND_SPACES)) for text in (*paragraphs, title)]
-                       for paragraphs, title in documents]
+        self.blocks = [[code_tokens(_spaced(text)) for text in (*paragraphs, title)] for paragraphs, title in documents]
         flat = [block for blocks in self.blocks for block in blocks]
         per_block = np.array([block.count(" ") + 1 if block else 0 for block in flat], np.int64)
         blocks_of = np.array([len(blocks) for blocks in self.blocks], np.int64)
@@ -141,6 +140,14 @@ class ShardTokens:
             if text:
                 parts.append(text + "." if number in dotted or _is_code(text.rpartition(" ")[2]) else text)
         return " ".join(parts)
+
+
+def _spaced(text: str) -> str:
+    """The text with a space for each of PAGEFIND_SPACES (a `replace` per character: the text rarely holds one)."""
+    for char in PAGEFIND_SPACES:
+        if char in text:
+            text = text.replace(char, " ")
+    return text
 
 
 @functools.lru_cache(maxsize=65536)

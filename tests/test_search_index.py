@@ -151,7 +151,7 @@ def test_pagefind_reads_every_character_as_written_but_its_spaces(tmp_path: Path
         fragment = read_fragment(path)
         words = set(fragment["content"].removesuffix(".").split())
         odd |= {char for char in groups[int(fragment["url"].strip("/g"))] if f"ddf{char}ddf" not in words}
-    assert odd == {chr(point) for point in PAGEFIND_SPACES}
+    assert odd == set(PAGEFIND_SPACES)
 
 
 def test_a_zero_width_space_separates_words_as_in_pagefind(tmp_path: Path) -> None:
