@@ -58,7 +58,7 @@ _TAG = re.compile(r"<[^>]+>")
 # "und" (undetermined): the words are already cut, so neither the extended indexer nor the browser
 # (Intl.Segmenter, for zh) may cut them again; the search page gets this index as the only language.
 INDEX_LANG = "und"
-# Articles per shard: an edit re-indexes its whole shard (2.4-2.7 s of CPU for 500 of the benchmark's
+# Articles per shard: an edit re-indexes its whole shard (2.0-2.8 s of CPU for 500 of the benchmark's
 # articles), and each shard costs a Pagefind start and a merge input. Pagefind's memory no longer bounds it:
 # it reads only the rest documents (48 MiB for 500; all of a document's words took 365 MiB).
 SHARD_SIZE = 500

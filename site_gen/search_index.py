@@ -15,11 +15,12 @@ one Pagefind run over the whole documents makes (tests/test_search_merge.py comp
 How, for one shard (`complete_shard`, after `site_gen.search.index_shard` ran Pagefind):
 - Pagefind reads each document without its code words and without the punctuation it neither indexes
   nor ends a block with a "." after (`SAFE_PUNCTUATION`, checked against Pagefind by a test): the
-  *rest* document (`rest_blocks`). It keeps the metadata, filters and date sort, so Pagefind still
+  *rest* document (`ShardTokens.rest`). It keeps the metadata, filters and date sort, so Pagefind still
   writes the fragments, filter files, sort and page order; a block whose last token was left out ends
   with SENTINEL, a punctuation token, so that Pagefind treats every kept token as it treats it in the
-  whole document (a block's last token gets a "." in the content, and its word is read from "word.").
-- Each rest token's position is mapped back to its position in the whole document (`DocumentTokens`),
+  whole document (a block's last token gets a "." in the content, and its word is read from "word."), and
+  every rest document ends with a block of TAIL, since Pagefind drops a page without a word.
+- Each rest token's position is mapped back to its position in the whole document (`ShardTokens`),
   in Pagefind's postings and in the fragment's content, which gets the code words back and the word
   count of the whole document; the fragment is renamed by its new content, as Pagefind names files.
 - The code words' entries (`code_runs`) and Pagefind's entries, decoded, remapped and restricted to the
@@ -36,13 +37,12 @@ import json
 import re
 from collections.abc import Mapping, Sequence
 from array import array
-from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
 from site_gen.search_canonical import format_error, short_name, write_meta, write_pagefind_file
-from site_gen.search_chunks import _word_entries, read_fragment
+from site_gen.search_chunks import _word_entries
 from site_gen.search_merge import (_META_PAGES, PreparedShard, _decoded_entry, _own_entry, chunk_files,
                                    shard_pages)
 from site_gen.search_text import CODE_LENGTH, LATIN_MARK, code_tokens
