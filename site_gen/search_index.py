@@ -193,7 +193,8 @@ def _codes(data: bytes, starts: np.ndarray, lengths: np.ndarray) -> tuple[np.nda
 def complete_shard(bundle: Path, tokens: ShardTokens, urls_in_order: Sequence[str], characters_of: Mapping[str, str],
                    phrases_of: Mapping[str, set[str]], phrases: Sequence[str]) -> None:
     """Make the bundle Pagefind wrote from the rest documents the prepared shard of the whole documents
-    (module docstring). `tokens`: the documents', whose URLs are `urls_in_order`; the rest as `prepare_shard`."""
+    (module docstring). `tokens`: the documents', whose URLs are `urls_in_order`; `characters_of`: each URL's
+    characters (folded), `phrases_of`: the `phrases` each URL's text holds (PreparedShard.write)."""
     meta_hash, meta, fragments = shard_pages(bundle)
     urls = [fragment.get("url", "") for fragment in fragments]
     language = meta_hash.rpartition("_")[0]

@@ -9,23 +9,15 @@ date sort and filter counts span the whole archive.
 How: Pagefind writes a word's postings as [word, [[page difference, locs, meta locs], …], []]: page
 numbers are differences from the previous posting's, so a shard's postings keep their bytes in the
 merged entry, all but the first difference, which becomes the distance from the previous shard's last
-page. That last page is the sum of the differences; instead of decoding millions of postings,
-`prepare_shard` takes it from the documents' own words (which pages hold a word), and trusts it only
-for a code word whose entry agrees: the same number of pages and the same first page. Other entries are decoded:
-words that are not codes, Pagefind's words from the metadata fields, codes an accented Latin word or the
-metadata may spell. A decoded entry keeps only the pages whose document was written with the word, and
-loses its metadata positions (`_own_entry`): Pagefind also indexes the metadata's words and parts it
-cuts out of words ("zGDP" → "gdp"), which no query asks for and a one-character query, a prefix search,
-would find. Entries of another shape (an accented word's variants) are rebuilt from their decoded
-form (`_rebuilt_entry`).
+page. A prepared shard keeps each entry's page count, first and last page beside its bytes, so the merge
+never decodes the millions of postings. Entries of another shape (an accented word's variants) are kept
+decoded and rebuilt (`_rebuilt_entry`).
 
 Steps:
-- A prepared shard (`PreparedShard`, in the shard's worker): the entries of its word index, with each
-  entry's page count, first and last page, in one file per bucket of words (by first character), and
-  which pages hold each Han character (for the companion words of search_chunks.py). The build's shards
-  are made by site_gen/search_index.py, which writes the code words itself and adds Pagefind's other
-  words; `prepare_shard` prepares a bundle Pagefind made of the whole documents, as described above
-  (tests/test_search_chunks.py cuts such a bundle into chunks). The index chunks themselves are removed.
+- A prepared shard (`PreparedShard`, in the shard's worker, filled by site_gen/search_index.py: its code
+  words, and Pagefind's other words kept only on the pages whose text holds them, `_own_entry`): the
+  entries, in one file per bucket of words (by first character), and which pages hold each Han character
+  and each phrase (for the companion words of search_chunks.py and `_phrase_companions`).
 - `merge_shards`: pages, fragments, filters and the date sort concatenated with each shard's page
   offset; each bucket's words merged and cut into small chunks (search_chunks.py) in a pool of
   processes; one meta and `pagefind-entry.json`.
@@ -41,10 +33,8 @@ import json
 import multiprocessing
 import os
 import pickle
-import re
-import unicodedata
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from array import array
 from dataclasses import dataclass
@@ -55,8 +45,8 @@ import cbor2
 from site_gen.output import die_with_parent, link_or_copy
 from site_gen.search_canonical import format_error, read_pagefind_file, short_name, write_meta, write_pagefind_file
 from site_gen import search_chunks
-from site_gen.search_chunks import Companions, _array_header, companion_entry, _cut, _groups, _header, _word_entries, read_fragment
-from site_gen.search_text import CODE_PATTERN, LATIN_MARK, han_code
+from site_gen.search_chunks import Companions, _array_header, companion_entry, _cut, _groups, _header, read_fragment
+from site_gen.search_text import han_code
 
 _META_PAGES, _META_CHUNKS, _META_FILTERS, _META_SORTS = 1, 2, 3, 4
 WORDS_FILE = "site-gen-words-{}.pickle"  # one per bucket, in a prepared shard
@@ -72,7 +62,6 @@ URLS_FILE = "site-gen-urls.json"
 # bucket is one stretch of the words' order, merged on its own.
 _BOUNDS = "0123456789abcdefghijklmnopqrstuvwxyz"
 BUCKETS = len(_BOUNDS) + 1
-_CODE_WORD = re.compile(f"(?:{CODE_PATTERN}){{1,2}}")  # a character's code or a pair's
 
 
 def bucket_of(word: str) -> int:
@@ -119,51 +108,6 @@ def _ints(data: bytes = b"") -> array:
     column = array("I")
     column.frombytes(data)
     return column
-
-
-def prepare_shard(bundle: Path, words_of: Mapping[str, Sequence[str]], characters_of: Mapping[str, str],
-                  phrases_of: Mapping[str, set[str]] | None = None, phrases: Sequence[str] = (),
-                  suspects: frozenset[str] = frozenset()) -> None:
-    """Get a bundle Pagefind just wrote ready for `merge_shards` (module docstring).
-
-    `words_of`: each page's URL ("/articles/x/") → the words its document was written with;
-    `characters_of`: URL → its characters, folded as the index words were; `phrases_of`: URL → the
-    `phrases` its text holds (phrase companions); `suspects`: words an accented word may fold to
-    (`folded_words`) and codes the metadata may spell (`metadata_codes`), whose entries are decoded
-    whatever they look like.
-    """
-    _meta_hash, meta, fragments = shard_pages(bundle)
-    urls = [fragment.get("url", "") for fragment in fragments]
-    for page_hash, url in zip((page_hash for page_hash, _count in meta[_META_PAGES]), urls):
-        if url not in words_of or url not in characters_of:
-            raise format_error(bundle / "fragment" / f"{page_hash}.pf_fragment",
-                               f"the page {url!r} is not among the documents indexed")
-
-    stats = PageStats([words_of[url] for url in urls])
-
-    def holds(word: str, page: int) -> bool:  # the page's document was written with the word (`_own_entry`)
-        if page >= len(urls):
-            raise format_error(bundle / "index", f"the word {word!r} lists page {page} of {len(urls)}")
-        return word.startswith(LATIN_MARK) or word in words_of[urls[page]]
-
-    prepared = PreparedShard(phrases)
-    chunk_paths = chunk_files(bundle, meta)
-    for path in chunk_paths:
-        for word, data in _word_entries(path):
-            head = _entry_head(word, data) if _CODE_WORD.fullmatch(word) and word not in suspects else None
-            last = stats.last(word, head[0], head[1]) if head else None
-            if head is None or last is None:
-                # Not a code word; a code an accented word or the metadata may spell; an entry of another
-                # shape; or not on the pages the documents say (a word of the metadata, or cut out of
-                # another word): decoded, and kept only on the pages whose text holds it (`_own_entry`).
-                item = _own_entry(_decoded_entry(word, data, path), holds)
-                if item is not None:  # else a word of the metadata only, or one Pagefind cut out of another
-                    prepared.add_item(word, item)
-            else:
-                prepared.add(word, data, head, last)
-    prepared.write(bundle, urls, characters_of, phrases_of or {})
-    for path in chunk_paths:
-        path.unlink()
 
 
 def shard_pages(bundle: Path) -> tuple[str, list, list[dict]]:
@@ -259,28 +203,6 @@ class PreparedShard:
                                       for phrase in self.phrases})
 
 
-class PageStats:
-    """Which pages hold each word of the documents as written: how many, the first and the last."""
-
-    def __init__(self, page_words: list[Sequence[str]]) -> None:
-        self.counts: Counter[str] = Counter()
-        self.first: dict[str, int] = {}
-        self.final: dict[str, int] = {}
-        unique = [words if isinstance(words, (set, frozenset)) else set(words) for words in page_words]
-        for page, words in enumerate(unique):
-            self.counts.update(words)
-            self.final.update(dict.fromkeys(words, page))
-        for page in range(len(unique) - 1, -1, -1):
-            self.first.update(dict.fromkeys(unique[page], page))
-
-    def last(self, word: str, count: int, first: int) -> int | None:
-        """The last page of a word whose entry lists `count` pages from `first`; None unless the documents
-        agree (Pagefind's own words, from the metadata, may share a code's letters). Asked for code words only."""
-        if self.counts.get(word) != count or self.first.get(word) != first:
-            return None
-        return self.final[word]
-
-
 def _entry_head(word: str, data: bytes) -> tuple[int, int, int] | None:
     """An entry's page count, first page difference and where its postings go on after it, if it reads
     as [word, [[page, locs, meta locs], …], []] in CBOR with at least one page; else None (decode it)."""
@@ -344,45 +266,6 @@ def _own_postings(word: str, postings: list, holds: Callable[[str, int], bool]) 
     return out
 
 
-def metadata_codes(texts: Iterable[str]) -> frozenset[str]:
-    """The codes the metadata fields may spell (`_own_entry`): every stretch of three or six letters and
-    digits of `texts`, in lower case with marks dropped, within a run or a whitespace-separated word. A code
-    word whose entry agrees with the documents is copied without decoding (`PageStats`), so one the metadata
-    may also hold (a title's "GDP" on a page whose text holds 蜭) is decoded instead, its metadata positions
-    dropped."""
-    out: set[str] = set()
-    for text in texts:
-        for token in _unmarked(text).split():
-            for run in {_NOT_ALNUM.sub("", token), *_ALNUM.findall(token)}:
-                for length in (3, 6):
-                    out.update(run[i:i + length] for i in range(len(run) - length + 1))
-    return frozenset(word for word in out if _CODE_WORD.fullmatch(word))
-
-
-def _unmarked(text: str) -> str:
-    """Lower case, accents dropped (Été → ete), as Pagefind folds words."""
-    return "".join(c for c in unicodedata.normalize("NFKD", text.lower()) if not unicodedata.combining(c))
-
-
-_ALNUM = re.compile("[0-9a-z]+")
-_NOT_ALNUM = re.compile("[^0-9a-z]+")
-
-
-def folded_words(texts: Iterable[str]) -> frozenset[str]:
-    """What the accented Latin words of `texts` may become in Pagefind's index (Été → ete, and zete, as the
-    documents write other words with a "z"): lower case, marks dropped. Pagefind keeps the accented form
-    as a variant of such a word, an entry of another shape."""
-    out = set()
-    for text in texts:
-        for word in _ACCENTED.findall(text):
-            plain = _unmarked(word)
-            out.update((plain, "z" + plain))
-    return frozenset(out)
-
-
-_ACCENTED = re.compile(r"[0-9A-Za-z\u00c0-\u024f]*[\u00c0-\u024f][0-9A-Za-z\u00c0-\u024f]*")
-
-
 def _dump(path: Path, value: object) -> None:
     path.write_bytes(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
 
@@ -393,7 +276,7 @@ def _load(path: Path) -> object:
 
 def merge_shards(shards: Sequence[Path], bundle: Path, sort_key: Callable[[str], str],
                  chunk_bytes: int | None = None, workers: int = 1) -> list[str]:
-    """Merge prepared shards (`prepare_shard`), in order, into the bundle folder `bundle` (new); returns
+    """Merge prepared shards (`PreparedShard`), in order, into the bundle folder `bundle` (new); returns
     the phrases that got a companion word (for the search page).
 
     `sort_key`: a page's URL → its value of the `date` sort, to interleave the shards' date orders.
@@ -420,7 +303,7 @@ def merge_shards(shards: Sequence[Path], bundle: Path, sort_key: Callable[[str],
             link_or_copy(path, bundle / path.name)
 
     # The fields' names (a shard without any date lists ["source", "title"]). No posting of the merged index
-    # refers to them: prepare_shard drops the metadata positions (`_own_entry`).
+    # refers to them: the prepared shards hold no metadata positions (`_own_entry`).
     meta_fields = sorted({field for _e, _h, m in metas for field in m[5]}) if len(meta) > 5 else None
     companions, phrases = _phrase_companions(shards, offsets)
     # Every bucket's words, with the phrase companions, merged and cut into chunks in worker processes,

@@ -1,5 +1,5 @@
 """The index cut into small chunks (site_gen/search_chunks.py, applied by the merge of site_gen/search_merge.py)
-on a real Pagefind bundle, checked against Pagefind's lookup.
+on a shard as the build indexes it, checked against Pagefind's lookup.
 
 The page finds a word's chunk as Pagefind 1.5's `request_indexes` does: the first chunk of the meta's
 list with from <= word <= to. Every word must be found in the chunk that holds it, a character's code in
@@ -16,11 +16,12 @@ from pathlib import Path
 import cbor2
 import pytest
 
-from site_gen.search import IndexDocument, document_url, run_pagefind, write_documents
+from site_gen import search
+from site_gen.search import IndexDocument, document_url, index_shard, run_pagefind, write_documents
 from site_gen.search_canonical import read_pagefind_file
 from site_gen.search_chunks import COMPANION, _decoded_entries, _header, _word_entries, read_fragment
-from site_gen.search_merge import merge_shards, prepare_shard
-from site_gen.search_text import code_tokens, fold, han_char
+from site_gen.search_merge import BUCKETS, WORDS_FILE, Bucket, merge_shards
+from site_gen.search_text import fold, han_char
 
 TEXT = "今年以来全市坚持项目为王持续优化服务推动产业集群发展企业信心明显增强灵石经济技术开发区运城开发区"
 
@@ -38,21 +39,37 @@ def documents(count: int = 40) -> list[IndexDocument]:
 
 
 TEXTS = {document_url(d): fold(" ".join((d.title, *d.paragraphs))) for d in documents()}
-WORDS = {document_url(d): {w for part in (*d.paragraphs, d.title) for w in code_tokens(part).split()} for d in documents()}
 
 
-def rechunk(pagefind_bundle: Path, out: Path, chunk_bytes: int | None = None, texts: dict | None = None) -> Path:
-    """The bundle as the merge writes it from this one shard, its index cut into chunks of `chunk_bytes`."""
+def rechunk(prepared: Path, out: Path, chunk_bytes: int | None = None) -> Path:
+    """The bundle as the merge writes it from this one prepared shard, its index cut into chunks of `chunk_bytes`."""
     shard = out.with_name(out.name + "-shard")
-    shutil.copytree(pagefind_bundle, shard)
-    texts = TEXTS if texts is None else texts
-    prepare_shard(shard, {url: WORDS[url] for url in texts}, texts)
+    shutil.copytree(prepared, shard)
     merge_shards([shard], out, lambda url: "", chunk_bytes)
     return out
 
 
 @pytest.fixture(scope="module")
+def prepared_shard(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The documents as the build indexes one shard (site_gen/search_index.py), ready for the merge."""
+    shard = tmp_path_factory.mktemp("chunks") / "shard"
+    index_shard(documents(), shard)
+    return shard
+
+
+def shard_entries(shard: Path) -> dict[str, bytes]:
+    """Every entry of a prepared shard, as its bytes in a one-shard merge."""
+    out = {}
+    for number in range(BUCKETS):
+        bucket = Bucket.loads((shard / WORDS_FILE.format(number)).read_bytes())
+        out.update({word: cbor2.dumps(bucket.item(word, position)) for position, word in enumerate(bucket.words)})
+        out.update({word: cbor2.dumps(item) for word, item in bucket.side.items()})
+    return out
+
+
+@pytest.fixture(scope="module")
 def pagefind_bundle(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A bundle Pagefind made of the whole documents: real chunks for the entry scanner."""
     root = tmp_path_factory.mktemp("chunks")
     write_documents(documents(), root / "docs")
     run_pagefind(root / "docs", root / "bundle")
@@ -84,27 +101,6 @@ def lookup(chunks: list, term: str) -> str | None:
     return next((name for start, end, name in chunks if start <= term <= end), None)
 
 
-def own_entry(word: str, data: bytes, urls: list[str]) -> bytes | None:
-    """A Pagefind entry as the merge keeps it: only the pages whose document was written with the word
-    (every page of a "z" word), without metadata positions; None if no page is left. Unchanged: the bytes."""
-    _word, postings, variants = cbor2.loads(data)
-
-    def own(word: str, postings: list) -> list:
-        out, page, previous = [], 0, 0
-        for delta, locs, _meta in postings:
-            page += delta
-            if locs and (word.startswith("z") or word in WORDS[urls[page]]):
-                out.append([page - previous, locs, []])
-                previous = page
-        return out
-
-    kept_variants = [[v, own(v, p)] for v, p in variants if own(v, p)]
-    item = [word, own(word, postings), kept_variants]
-    if not item[1] and not kept_variants:
-        return None
-    return data if item == [word, postings, variants] else cbor2.dumps(item)
-
-
 def pages_of(pages: list) -> set[int]:
     out, page = set(), 0
     for delta, _locs, _meta in pages:
@@ -114,25 +110,23 @@ def pages_of(pages: list) -> set[int]:
 
 
 @pytest.mark.parametrize("chunk_bytes", [80, 400, 8000])
-def test_rechunked_index_keeps_every_word_and_finds_it(pagefind_bundle: Path, tmp_path: Path, chunk_bytes: int) -> None:
-    _chunks, before = meta_and_chunks(pagefind_bundle)
-    before_urls = page_urls(pagefind_bundle)
-    original = {word: data for entries in before.values() for word, data, _pages in entries}
-    kept = {word: own for word, data in original.items() if (own := own_entry(word, data, before_urls)) is not None}
-    assert len(kept) < len(original) and {"01", "2020"} <= original.keys() - kept.keys()  # words of the metadata
-    bundle = rechunk(pagefind_bundle, tmp_path / "bundle", chunk_bytes)
+def test_rechunked_index_keeps_every_word_and_finds_it(prepared_shard: Path, tmp_path: Path, chunk_bytes: int) -> None:
+    kept = shard_entries(prepared_shard)
+    bundle = rechunk(prepared_shard, tmp_path / "bundle", chunk_bytes)
 
     chunks, after = meta_and_chunks(bundle)
     assert sorted(p.stem for p in (bundle / "index").iterdir()) == sorted(after)  # no stale chunk files
     words = [word for _start, _end, name in chunks for word, _data, _pages in after[name]]
     assert words == sorted(words) and len(words) == len(set(words))  # in order, each once
     moved = {word: data for entries in after.values() for word, data, _pages in entries if not word.endswith(COMPANION)}
-    assert moved == kept  # every word of the documents, byte for byte where Pagefind wrote nothing else
-    assert moved["gdp"] != original["gdp"] and moved["zgdp"] == original["zgdp"]
+    assert moved == kept  # every word of the shard, byte for byte
+    assert not {"01", "2020"} & moved.keys()  # Pagefind's words of the metadata are not the documents'
+    urls = page_urls(bundle)
+    holding = {n for n, url in enumerate(urls) if "蜭" in TEXTS[url]}
+    assert pages_of(cbor2.loads(moved["gdp"])[1]) == holding != set(range(len(urls)))  # "zGDP" gives no "gdp"
     for word in kept:  # each found where it is
         assert any(w == word for w, _d, _p in after[lookup(chunks, word)]), word
 
-    urls = page_urls(bundle)
     codes = {w[:3] for w in kept if len(w) in (3, 6) and w.isalnum() and not w.startswith("z")}
     assert "gdp" in codes  # 蜭's code, also a part Pagefind cuts out of "zGDP": only 蜭's pages are left
     companions = 0
@@ -169,23 +163,32 @@ def test_meta_words_stay_in_their_characters_group() -> None:
         ("gdo", ["gdo9zz"]), ("gdp", ["gdp", "gdp0ab", "gdpabc", "gdp增长"]), ("gdq", ["gdq000"]), (None, ["zgdp"])]
 
 
-def test_a_page_missing_from_the_texts_is_refused(pagefind_bundle: Path, tmp_path: Path) -> None:
+def test_a_page_missing_from_the_documents_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from site_gen.diagnostics import SiteGenError
 
-    with pytest.raises(SiteGenError, match="not among the documents"):
-        rechunk(pagefind_bundle, tmp_path / "bundle", 80, {url: text for url, text in TEXTS.items() if url != "/a7/"})
+    def with_a_stranger(documents: Path, bundle: Path) -> None:
+        (documents / "stranger").mkdir()
+        (documents / "stranger" / "index.html").write_text(
+            '<html lang="und"><body><main data-pagefind-body><p>_0 zX</p></main></body></html>', encoding="utf-8")
+        run_pagefind(documents, bundle)
+
+    monkeypatch.setattr(search, "run_pagefind", with_a_stranger)
+    with pytest.raises(SiteGenError, match="'/stranger/' is not among the documents"):
+        index_shard(documents(5), tmp_path / "shard")
 
 
-def test_a_bundle_of_another_shape_is_refused(pagefind_bundle: Path, tmp_path: Path) -> None:
-    from site_gen.diagnostics import SiteGenError
-
-    bundle = tmp_path / "pagefind"
-    shutil.copytree(pagefind_bundle, bundle)
-    chunks, _ = meta_and_chunks(bundle)
-    path = bundle / "index" / f"{chunks[0][2]}.pf_index"
+def test_a_bundle_of_another_shape_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import gzip
+
+    from site_gen.diagnostics import SiteGenError
+
     for payload, problem in ((cbor2.dumps({"words": []}), "one-element array"),
                              (cbor2.dumps([[["0", [], []], 5]]), "word entry")):  # not found by the scan: decoded
-        path.write_bytes(gzip.compress(b"pagefind_dcd" + payload))
+        def altered(documents: Path, bundle: Path, payload: bytes = payload) -> None:
+            run_pagefind(documents, bundle)
+            path = next((bundle / "index").iterdir())
+            path.write_bytes(gzip.compress(b"pagefind_dcd" + payload))
+
+        monkeypatch.setattr(search, "run_pagefind", altered)
         with pytest.raises(SiteGenError, match=problem):
-            rechunk(bundle, tmp_path / f"out-{len(problem)}")
+            index_shard(documents(5), tmp_path / f"out-{len(problem)}")

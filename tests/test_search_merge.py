@@ -18,7 +18,7 @@ from site_gen.search import (PREPARED, IndexDocument, document_url, index_bundle
                              write_documents)
 from site_gen.search_canonical import read_pagefind_file
 from site_gen.search_chunks import _word_entries
-from site_gen.search_merge import BUCKETS, PageStats, _entry_head, bucket_of, merged_entry, metadata_codes, Bucket
+from site_gen.search_merge import BUCKETS, _entry_head, bucket_of, merged_entry, Bucket
 from site_gen.search_text import fold
 
 TEXT = "今年以来全市坚持项目为王持续优化服务推动产业集群发展企业信心明显增强灵石经济技术开发区運城開發區"
@@ -171,12 +171,6 @@ def test_words_the_documents_were_not_written_with_find_nothing(bundles: tuple[P
     assert gone <= raw.keys() and not gone & merged.keys()
 
 
-def test_codes_the_metadata_may_spell() -> None:
-    codes = metadata_codes(["第3号 GDP-Bericht 报告", "Ærø 2020-05-06"])
-    assert {"gdp", "ber", "gdpber", "202", "020"} <= codes  # within a word, and across its hyphen
-    assert "3号" not in codes and "gdp-be" not in codes and all(len(c) in (3, 6) for c in codes)
-
-
 def test_merged_bundle_is_one_index_with_every_fragment(bundles: tuple[Path, Path, Path]) -> None:
     merged = bundles[0]
     assert len(list(merged.glob("*.pf_meta"))) == 1
@@ -195,14 +189,6 @@ def test_a_half_made_shard_in_the_store_is_made_again(tmp_path: Path) -> None:
     index_bundle(docs, tmp_path / "second", shard_size=10, store=tmp_path / "store")
     assert decoded(tmp_path / "first")[:3] == decoded(tmp_path / "second")[:3]
     assert (tmp_path / "store" / key / PREPARED).is_file()
-
-
-def test_page_stats_are_trusted_only_where_the_entry_agrees() -> None:
-    stats = PageStats([["bw5ddf", "ddf"], ["ddf"], ["bw5ddf", "zgdp"]])
-    assert stats.last("bw5ddf", 2, 0) == 2
-    assert stats.last("bw5ddf", 3, 0) is None  # Pagefind lists a page the documents do not
-    assert stats.last("bw5ddf", 2, 1) is None
-    assert stats.last("gdp", 1, 0) is None  # a word of the metadata only
 
 
 def test_merged_entry_counts_each_shard_from_the_last_page_before_it() -> None:
