@@ -12,11 +12,10 @@ time grow only with the articles. The code words of the documents are indexed by
 (site_gen/search_index.py); Pagefind reads the rest of each document, written into a temporary folder
 at the article's own path (so Pagefind's URLs are the article URLs).
 
-The articles are indexed in shards of SHARD_SIZE, newest first, each shard by one run of the
-binary over a folder of documents (per-file API calls are far slower, pagefind#976), two runs at a
-time on two cores: Pagefind's memory grows with the words it holds (pagefind#842), so shards keep each
-run near 0.4 GB and a 100k-article archive as cheap per shard as a 1k one. The shards are kept in the
-build cache and merged into one index (site_gen/search_merge.py), the bundle the search page loads.
+The articles are indexed in shards of SHARD_SIZE, newest first, each shard in a worker process with one
+run of the binary over a folder of rest documents (per-file API calls are far slower, pagefind#976), two
+at a time on two cores, so a 100k-article archive costs as much per shard as a 1k one. The shards are kept
+in the build cache and merged into one index (site_gen/search_merge.py), the bundle the search page loads.
 Spaces already separate the words and the documents say `lang="und"`, so the standard binary does the
 job (`pagefind_binary`).
 """
@@ -62,7 +61,7 @@ INDEX_LANG = "und"
 # articles), and each shard costs a Pagefind start and a merge input. Pagefind's memory no longer bounds it:
 # it reads only the rest documents (48 MiB for 500; all of a document's words took 365 MiB).
 SHARD_SIZE = 500
-MAX_INDEX_RUNS = 2  # Pagefind runs at a time
+MAX_INDEX_RUNS = 2  # shard workers at a time (each ~0.3 GB above the process it was forked from)
 UNDATED_SORT_KEY = "0000-00-00"  # undated articles sort last (newest first), but stay in date-sorted results
 
 
@@ -282,10 +281,10 @@ def index_bundle(docs: list[IndexDocument], bundle: Path, shard_size: int | None
                  workers: int | None = None, store: Path | None = None, phrases: tuple[str, ...] = ()) -> list[str]:
     """Index `docs` (newest first) into the bundle folder `bundle`: in shards, merged into one index.
 
-    Pagefind's memory grows with the words it holds (about 0.7 GB per 1,000 articles here), so a
-    shard of SHARD_SIZE articles is indexed per run, at most `workers` runs at a time (MAX_INDEX_RUNS,
-    fewer on fewer CPUs). The prepared shards are kept in `store` by their key (`shard_key`), so the
-    next build re-indexes only the shards whose articles changed; without a store they are temporary.
+    A shard of SHARD_SIZE articles is indexed per worker (`index_shard`), at most `workers` at a time
+    (MAX_INDEX_RUNS, fewer on fewer CPUs). The prepared shards are kept in `store` by their key
+    (`shard_key`), so the next build re-indexes only the shards whose articles changed; without a store
+    they are temporary.
     `phrases` (search_phrases): the names that may get a phrase companion; returns those that got one.
     """
     if store is None:
@@ -293,7 +292,7 @@ def index_bundle(docs: list[IndexDocument], bundle: Path, shard_size: int | None
             return index_bundle(docs, bundle, shard_size, workers, Path(tmp), phrases)
     parts = shards(docs, shard_size or SHARD_SIZE)
     available = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
-    # Memory, not CPUs, bounds this: each run holds ~0.4 GB, so at most MAX_INDEX_RUNS at a time.
+    # Memory bounds this too: each worker holds ~0.3 GB of its own, so at most MAX_INDEX_RUNS at a time.
     workers = max(1, workers or min(MAX_INDEX_RUNS, available))
     keys = [shard_key(part, phrases) for part in parts]
     store.mkdir(parents=True, exist_ok=True)
