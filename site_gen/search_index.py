@@ -34,7 +34,6 @@ from __future__ import annotations
 
 import functools
 import json
-import re
 from collections.abc import Mapping, Sequence
 from array import array
 from pathlib import Path
@@ -92,6 +91,10 @@ class ShardTokens:
         title_blocks = np.zeros(len(flat), bool)
         title_blocks[np.cumsum(blocks_of) - 1] = True
         self.title = title_blocks[self.block]
+        self.first_block = (np.cumsum(blocks_of) - blocks_of).tolist()  # each document's first block (in `flat`)
+        # Each block's last token: whether it is a code (Pagefind puts a "." after it); meaningless for an empty block.
+        self.ends_in_code = self.code[np.maximum(np.cumsum(per_block) - 1, 0)].tolist() if len(self.code) else \
+            [False] * len(flat)
         self.rest = self._rest(len(flat), blocks_of)
 
     def _rest(self, block_count: int, blocks_of: np.ndarray) -> list[tuple[list[list[str]], list[int | None]]]:
@@ -135,10 +138,11 @@ class ShardTokens:
                 at += 1
             if block and block[-1] != SENTINEL and written[at - 1] != block[-1]:
                 dotted.add(number)
+        first = self.first_block[doc]
         parts = []
         for number, text in enumerate(self.blocks[doc]):
             if text:
-                parts.append(text + "." if number in dotted or _is_code(text.rpartition(" ")[2]) else text)
+                parts.append(text + "." if number in dotted or self.ends_in_code[first + number] else text)
         return " ".join(parts)
 
 
@@ -154,14 +158,6 @@ def _spaced(text: str) -> str:
 def _safe(token: bytes) -> bool:
     """Whether a token (UTF-8) is only SAFE_PUNCTUATION: most of them are a few kinds ("，", "。")."""
     return all(char in SAFE_PUNCTUATION for char in token.decode("utf-8"))
-
-
-def _is_code(token: str) -> bool:
-    """Whether a token is a code word, as `_codes` decides: three or six base-36 digits, not a "z" word."""
-    return _CODE_TOKEN.fullmatch(token) is not None
-
-
-_CODE_TOKEN = re.compile(f"(?!{LATIN_MARK})[0-9a-z]{{{CODE_LENGTH}}}(?:[0-9a-z]{{{CODE_LENGTH}}})?")
 
 
 def _spans(data: bytes, count: int) -> tuple[np.ndarray, np.ndarray]:

@@ -97,11 +97,13 @@ class Bucket:
 
     def item(self, word: str, position: int) -> list:
         """The entry at `position`, decoded (with the word as its first element)."""
-        if position < 0:
-            return self.side[word]
+        return self.side[word] if position < 0 else cbor2.loads(self.entry(word, position))
+
+    def entry(self, word: str, position: int) -> bytes:
+        """The CBOR of the entry at `position` (not a side entry), as a one-shard merge writes it."""
         start = self.ends[position - 1] if position else 0
-        return cbor2.loads(b"\x83" + _text(word) + _array_header(self.counts[position]) + b"\x83"
-                           + _uint(self.firsts[position]) + self.blob[start:self.ends[position]] + b"\x80")
+        return (b"\x83" + _text(word) + _array_header(self.counts[position]) + b"\x83"
+                + _uint(self.firsts[position]) + self.blob[start:self.ends[position]] + b"\x80")
 
 
 def _ints(data: bytes = b"") -> array:
@@ -135,34 +137,20 @@ class PreparedShard:
         self.buckets = [Bucket([], _ints(), _ints(), _ints(), b"", _ints(), {}) for _ in range(BUCKETS)]
         self.pieces: list[list[bytes]] = [[] for _ in range(BUCKETS)]
         self.sizes = [0] * BUCKETS
-        self.pair_words = {word: 0 for phrase in phrases for word in pair_codes(phrase)}  # → its entry's bytes
-
-    def add(self, word: str, data: bytes, head: tuple[int, int, int], last: int) -> None:
-        """An entry [word, [[page, locs, []], …], []] (`data`, its CBOR) whose `_entry_head` is `head`."""
-        if word in self.pair_words:
-            self.pair_words[word] = len(data)
-        number = bucket_of(word)
-        bucket = self.buckets[number]
-        count, first, after = head
-        bucket.words.append(word)
-        bucket.counts.append(count)
-        bucket.firsts.append(first)
-        bucket.lasts.append(last)
-        self.pieces[number].append(data[after:-1])
-        self.sizes[number] += len(data) - after - 1
-        bucket.ends.append(self.sizes[number])
 
     def add_item(self, word: str, item: list) -> None:
-        """A decoded entry; one of another shape (accented variants) is kept decoded (`Bucket.side`)."""
+        """A decoded entry [word, [[page difference, locs, []], …], variants]; one of another shape (accented
+        variants) is kept decoded (`Bucket.side`)."""
+        bucket = self.buckets[bucket_of(word)]
         if item[2] or not item[1]:
-            self.buckets[bucket_of(word)].side[word] = item
-            if word in self.pair_words:
-                self.pair_words[word] = len(cbor2.dumps(item))  # what the merge will write of it
+            bucket.side[word] = item
             return
         data = cbor2.dumps(item)
         head = _entry_head(word, data)
         assert head is not None  # [word, [[page, locs, []], …], []] with at least one page
-        self.add(word, data, head, sum(posting[0] for posting in item[1]))
+        count, first, after = head
+        self.add_run(bucket_of(word), [word], [count], [first], [sum(posting[0] for posting in item[1])],
+                     data[after:-1], [len(data) - after - 1])
 
     def add_run(self, number: int, words: list[str], counts: Sequence[int], firsts: Sequence[int],
                 lasts: Sequence[int], blob: bytes, ends: Sequence[int]) -> None:
@@ -172,16 +160,9 @@ class PreparedShard:
         bucket.counts.extend(counts)
         bucket.firsts.extend(firsts)
         bucket.lasts.extend(lasts)
-        bucket.ends.extend(base + end for end in ends)
+        bucket.ends.extend(ends if not base else [base + end for end in ends])
         self.pieces[number].append(blob)
         self.sizes[number] += len(blob)
-        for position, word in enumerate(words):
-            if word in self.pair_words:
-                start = ends[position - 1] if position else 0
-                # [word, [[first, …], …], []]: the array heads, the word's text, the count's array head, the
-                # first page difference, the postings and the closing []
-                self.pair_words[word] = (1 + 1 + len(word) + len(_array_header(counts[position])) + 1
-                                         + len(_uint(firsts[position])) + ends[position] - start + 1)
 
     def write(self, bundle: Path, urls: list[str], characters_of: Mapping[str, str],
               phrases_of: Mapping[str, set[str]]) -> None:
@@ -199,8 +180,19 @@ class PreparedShard:
         for page, url in enumerate(urls):
             for phrase in phrases_of.get(url, ()):
                 phrase_pages[phrase].append(page)
-        _dump(bundle / PHRASES_FILE, {phrase: (sum(self.pair_words[w] for w in pair_codes(phrase)), phrase_pages[phrase])
+        sizes = self._entry_sizes({word for phrase in self.phrases for word in pair_codes(phrase)})
+        _dump(bundle / PHRASES_FILE, {phrase: (sum(sizes.get(w, 0) for w in pair_codes(phrase)), phrase_pages[phrase])
                                       for phrase in self.phrases})
+
+    def _entry_sizes(self, words: set[str]) -> dict[str, int]:
+        """The bytes the merge writes of each of `words`' entries in this shard (the words it has)."""
+        sizes = {}
+        for number in sorted({bucket_of(word) for word in words}):
+            bucket = self.buckets[number]
+            sizes.update({word: len(bucket.entry(word, position)) for position, word in enumerate(bucket.words)
+                          if word in words})
+            sizes.update({word: len(cbor2.dumps(item)) for word, item in bucket.side.items() if word in words})
+        return sizes
 
 
 def _entry_head(word: str, data: bytes) -> tuple[int, int, int] | None:
