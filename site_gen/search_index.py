@@ -44,7 +44,8 @@ from site_gen.search_canonical import format_error, short_name, write_meta, writ
 from site_gen.search_chunks import _word_entries
 from site_gen.search_merge import (_META_PAGES, PreparedShard, _decoded_entry, _own_entry, chunk_files,
                                    shard_pages)
-from site_gen.search_text import CODE_LENGTH, LATIN_MARK, code_tokens
+from site_gen.search_text import _BLOCKS as _HAN_BLOCKS
+from site_gen.search_text import _OTHER_WORD, CODE_LENGTH, LATIN_MARK, t2s_map
 
 # Pagefind's weight markers in a posting's locations, -(24 × weight + 1): a <p> weighs 1, the <h1> title 7.
 BODY_MARK, TITLE_MARK = 24, 168  # CBOR negative integers -25 and -169, as (major 1) values
@@ -66,36 +67,53 @@ _ALONE = _BASE - 1  # "zzz" is no code: the first digit of a code is at most "l"
 
 
 class ShardTokens:
-    """A shard's documents as index tokens (code_tokens of each paragraph, then of the title), every token
-    classified at once by numpy over the joined text: a code word (with its number), SAFE_PUNCTUATION, or
-    kept (what Pagefind reads); its document, position and weight."""
+    """A shard's documents as index tokens, the tokens code_tokens makes of each paragraph and then of the
+    title, found and classified by numpy over the code points of all of them at once (no token is made as a
+    string but the few Pagefind reads): a code word (with its number), SAFE_PUNCTUATION, or kept (what
+    Pagefind reads); its document, position and weight. tests/test_search_index.py compares them with
+    code_tokens."""
 
     def __init__(self, documents: Sequence[tuple[Sequence[str], str]]) -> None:
-        self.blocks = [[code_tokens(_spaced(text)) for text in (*paragraphs, title)] for paragraphs, title in documents]
-        flat = [block for blocks in self.blocks for block in blocks]
-        per_block = np.array([block.count(" ") + 1 if block else 0 for block in flat], np.int64)
-        blocks_of = np.array([len(blocks) for blocks in self.blocks], np.int64)
-        text = " ".join(block for block in flat if block)
-        self.data = text.encode("utf-8")
-        self.starts, self.lengths = _spans(self.data, int(per_block.sum()))
-        self.code, self.numbers = _codes(self.data, self.starts, self.lengths)
-        safe = np.zeros(len(self.starts), bool)
-        other = np.flatnonzero(~self.code)
-        safe[other] = [_safe(self.data[start:start + length])
-                       for start, length in zip(self.starts[other].tolist(), self.lengths[other].tolist())]
+        blocks_of = np.array([len(paragraphs) + 1 for paragraphs, _title in documents], np.int64)
+        self.text = _BLOCK_END.join(text for paragraphs, title in documents for text in (*paragraphs, title))
+        points = np.frombuffer(self.text.encode("utf-32-le", "surrogatepass"), np.uint32)
+        kind, number, safe_char = _classified(points)
+        size = len(points)
+        # A token starts at each Han character and where a run of letters (WORD) or of other characters begins.
+        before = np.concatenate(([_SPACE], kind[:-1])) if size else kind
+        edge = (kind != before) | (kind == _HAN)
+        starts = np.flatnonzero(edge & (kind != _SPACE))
+        edges = np.append(np.flatnonzero(edge), size)
+        ends = edges[np.searchsorted(edges, starts, side="right")]
+        self.starts, self.ends, self.kind = starts, ends, kind[starts]
+        self.code = self.kind == _HAN
+        after = np.append(kind, _SPACE)[starts + 1] == _HAN  # a Han character follows in the same run
+        self.numbers = number[starts] * _BASE + np.where(after, number[np.minimum(starts + 1, max(size - 1, 0))], _ALONE)
+        unsafe = np.concatenate(([0], np.cumsum(~safe_char)))
+        safe = (self.kind == _OTHER) & (unsafe[ends] == unsafe[starts])
         self.kept = ~self.code & ~safe
-        self.block = np.repeat(np.arange(len(flat)), per_block)  # each token's block
-        self.doc = np.repeat(np.arange(len(self.blocks)), blocks_of)[self.block]
-        self.counts = np.bincount(self.doc, minlength=len(self.blocks))  # tokens per document
-        self.position = np.arange(len(self.starts)) - np.repeat(np.cumsum(self.counts) - self.counts, self.counts)
-        title_blocks = np.zeros(len(flat), bool)
+        block_count = int(blocks_of.sum())
+        self.block = np.searchsorted(np.flatnonzero(points == _BLOCK_END_POINT), starts)  # each token's block
+        first_block = np.cumsum(blocks_of) - blocks_of
+        self.doc = np.repeat(np.arange(len(documents)), blocks_of)[self.block]
+        self.counts = np.bincount(self.doc, minlength=len(documents))  # tokens per document
+        self.position = np.arange(len(starts)) - np.repeat(np.cumsum(self.counts) - self.counts, self.counts)
+        title_blocks = np.zeros(block_count, bool)
         title_blocks[np.cumsum(blocks_of) - 1] = True
         self.title = title_blocks[self.block]
-        self.first_block = (np.cumsum(blocks_of) - blocks_of).tolist()  # each document's first block (in `flat`)
-        # Each block's last token: whether it is a code (Pagefind puts a "." after it); meaningless for an empty block.
-        self.ends_in_code = self.code[np.maximum(np.cumsum(per_block) - 1, 0)].tolist() if len(self.code) else \
-            [False] * len(flat)
-        self.rest = self._rest(len(flat), blocks_of)
+        self.first_block = first_block.tolist()  # each document's first block
+        per_block = np.bincount(self.block, minlength=block_count)
+        self.block_last = np.cumsum(per_block) - 1  # each block's last token (meaningless for an empty block)
+        self.per_block = per_block
+        self.rest = self._rest(block_count, blocks_of)
+
+    def token(self, number: int) -> str:
+        """Token `number` as code_tokens writes it."""
+        start, end, kind = int(self.starts[number]), int(self.ends[number]), int(self.kind[number])
+        if kind == _HAN:
+            first, second = divmod(int(self.numbers[number]), _BASE)
+            return _CODES[first] + (_CODES[second] if second != _ALONE else "")
+        return (LATIN_MARK if kind == _WORD else "") + self.text[start:end]
 
     def _rest(self, block_count: int, blocks_of: np.ndarray) -> list[tuple[list[list[str]], list[int | None]]]:
         """Each document's rest blocks (its paragraphs', its title's, and a last one of TAIL) and, for each
@@ -103,13 +121,14 @@ class ShardTokens:
         tokens: list[list[str]] = [[] for _ in range(block_count)]
         positions: list[list[int | None]] = [[] for _ in range(block_count)]
         kept = np.flatnonzero(self.kept)
-        for start, length, block, position in zip(self.starts[kept].tolist(), self.lengths[kept].tolist(),
-                                                  self.block[kept].tolist(), self.position[kept].tolist()):
-            tokens[block].append(self.data[start:start + length].decode("utf-8"))
+        text = self.text
+        for start, end, word, block, position in zip(self.starts[kept].tolist(), self.ends[kept].tolist(),
+                                                     (self.kind[kept] == _WORD).tolist(), self.block[kept].tolist(),
+                                                     self.position[kept].tolist()):
+            tokens[block].append(LATIN_MARK + text[start:end] if word else text[start:end])
             positions[block].append(position)
-        ends = np.cumsum(np.bincount(self.block, minlength=block_count)) - 1
         for block in np.flatnonzero(np.bincount(self.block[kept], minlength=block_count)).tolist():
-            if not self.kept[ends[block]]:  # the block's last token was left out
+            if not self.kept[self.block_last[block]]:  # the block's last token was left out
                 tokens[block].append(SENTINEL)
                 positions[block].append(None)
         out, first = [], 0
@@ -122,68 +141,110 @@ class ShardTokens:
     def rest_words(self, doc: int) -> set[str]:
         return {token for block in self.rest[doc][0][:-1] for token in block if token != SENTINEL}  # not TAIL
 
-    def whole_content(self, doc: int, rest_content: str, path: Path) -> str:
-        """The document's content as Pagefind writes it (blocks joined by spaces, a "." after a block that
-        ends in a word), from the rest document's content (`path`: its fragment)."""
+    def dotted(self, doc: int, rest_content: str, path: Path) -> list[int]:
+        """The document's blocks (numbers in the shard) whose last token Pagefind writes with a "." after it,
+        read from the rest document's content (`path`: its fragment): a block that ends in a word."""
         rest, _positions = self.rest[doc]
         written = rest_content.split()
         expected = [token for block in rest for token in block]
         if len(written) != len(expected):
             raise format_error(path, f"Pagefind wrote {len(written)} words of a rest document of {len(expected)} tokens")
-        dotted, at = set(), 0
+        dotted, at, first = [], 0, self.first_block[doc]
         for number, block in enumerate(rest):
             for place, token in enumerate(block, 1):
                 if written[at] != token and (place < len(block) or written[at] != token + "."):  # a block's end
                     raise format_error(path, f"the content has {written[at]!r} where the document has {token!r}")
                 at += 1
-            if block and block[-1] != SENTINEL and written[at - 1] != block[-1]:
-                dotted.add(number)
-        first = self.first_block[doc]
-        parts = []
-        for number, text in enumerate(self.blocks[doc]):
-            if text:
-                parts.append(text + "." if number in dotted or self.ends_in_code[first + number] else text)
-        return " ".join(parts)
+            if block and block[-1] != SENTINEL and written[at - 1] != block[-1] and number < len(rest) - 1:
+                dotted.append(first + number)
+        return dotted
+
+    def contents(self, dotted: Sequence[int]) -> list[str]:
+        """Every document's content as Pagefind writes it (its tokens joined by spaces, a "." after a block
+        that ends in a word: `dotted`, or in a code), made at once over the code points."""
+        count = len(self.starts)
+        if not count:
+            return [""] * len(self.counts)
+        second = self.numbers % _BASE
+        han = self.code
+        length = np.where(han, np.where(second == _ALONE, CODE_LENGTH, 2 * CODE_LENGTH),
+                          self.ends - self.starts + (self.kind == _WORD))
+        nonempty = np.flatnonzero(self.per_block)
+        dot = np.zeros(count, np.int64)
+        dot[self.block_last[nonempty]] = self.code[self.block_last[nonempty]]
+        dot[self.block_last[np.asarray(dotted, np.int64)]] = 1
+        at = np.cumsum(length + dot + 1) - (length + dot + 1)  # each token's place in the output
+        out = np.full(int(at[-1] + length[-1] + dot[-1] + 1), 32, np.uint32)
+        first, rest = np.divmod(self.numbers[han], _BASE)
+        for offset in range(CODE_LENGTH):
+            out[at[han] + offset] = _CODE_POINTS[first, offset]
+        pair = second[han] != _ALONE
+        for offset in range(CODE_LENGTH):
+            out[at[han][pair] + CODE_LENGTH + offset] = _CODE_POINTS[rest[pair], offset]
+        word = self.kind == _WORD
+        out[at[word]] = ord(LATIN_MARK)
+        # Every character of a token that is not a code is copied as it is, after the "z" of a word.
+        other = np.flatnonzero(~han)
+        spans = self.ends[other] - self.starts[other]
+        token_of = np.repeat(other, spans)
+        within = np.arange(int(spans.sum())) - np.repeat(np.cumsum(spans) - spans, spans)
+        points = np.frombuffer(self.text.encode("utf-32-le", "surrogatepass"), np.uint32)
+        out[at[token_of] + word[token_of] + within] = points[self.starts[token_of] + within]
+        out[(at + length)[dot.astype(bool)]] = ord(".")
+        text = out.tobytes().decode("utf-32-le")
+        ends = np.cumsum(self.counts)
+        starts = ends - self.counts
+        last = np.maximum(ends - 1, 0)
+        stops = (at + length + dot)[last]
+        return [text[int(at[s]):int(stop)] if n else "" for s, stop, n in
+                zip(starts.tolist(), stops.tolist(), self.counts.tolist())]
 
 
-def _spaced(text: str) -> str:
-    """The text with a space for each of PAGEFIND_SPACES (a `replace` per character: the text rarely holds one)."""
-    for char in PAGEFIND_SPACES:
-        if char in text:
-            text = text.replace(char, " ")
-    return text
+# Between two blocks of the joined text: no text holds a lone surrogate (search_text._RUN says why).
+_BLOCK_END = "\udbff"
+_BLOCK_END_POINT = 0xDBFF
+_SPACE, _HAN, _WORD, _OTHER = 0, 1, 2, 3  # what code_tokens makes of a character (`_classified`)
 
 
-@functools.lru_cache(maxsize=65536)
-def _safe(token: bytes) -> bool:
-    """Whether a token (UTF-8) is only SAFE_PUNCTUATION: most of them are a few kinds ("，", "。")."""
-    return all(char in SAFE_PUNCTUATION for char in token.decode("utf-8"))
+@functools.lru_cache(maxsize=1)
+def character_tables() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """For each character of the BMP: its kind (_SPACE: Python splits there, or Pagefind does; _HAN; _WORD: a
+    letter or digit of a "z" word; _OTHER), its code number (folded to Simplified; Han characters only) and
+    whether it is SAFE_PUNCTUATION. Each character is asked the same questions code_tokens asks of it."""
+    kind = np.full(0x10000, _OTHER, np.uint8)
+    for point in range(0x10000):
+        char = chr(point)
+        if char.isspace() or char in PAGEFIND_SPACES:
+            kind[point] = _SPACE
+        elif _OTHER_WORD.fullmatch(char):
+            kind[point] = _WORD
+    kind[_BLOCK_END_POINT] = _SPACE
+    number = np.zeros(0x10000, np.int64)
+    folded = np.arange(0x10000)
+    for traditional, simplified in t2s_map().items():
+        folded[ord(traditional)] = ord(simplified)
+    for first, last, start in _HAN_BLOCKS:
+        kind[first:last + 1] = _HAN
+        number[first:last + 1] = np.arange(last - first + 1) + start
+    number = number[folded]  # fold keeps a Han character Han
+    safe = np.zeros(0x10000, bool)
+    safe[[ord(char) for char in SAFE_PUNCTUATION]] = True
+    return kind, number, safe
 
 
-def _spans(data: bytes, count: int) -> tuple[np.ndarray, np.ndarray]:
-    """Where each of the `count` space-separated tokens of `data` starts, and its length in bytes."""
-    spaces = np.flatnonzero(np.frombuffer(data, np.uint8) == 32)
-    if len(spaces) != max(count - 1, 0):
-        raise ValueError(f"{len(spaces) + 1} tokens where {count} were counted")
-    starts = np.concatenate(([0], spaces + 1)) if count else np.zeros(0, np.int64)
-    return starts, (np.append(spaces, len(data)) - starts if count else np.zeros(0, np.int64))
-
-
-def _codes(data: bytes, starts: np.ndarray, lengths: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Which tokens are code words, and each token's number (first code × _BASE + second code or _ALONE;
-    meaningless for other tokens)."""
-    raw = np.frombuffer(data, np.uint8)
-    if not len(starts):
-        return np.zeros(0, bool), np.zeros(0, np.int64)
-    last = len(data) - 1
-    six = lengths == 2 * CODE_LENGTH
-    code = ((lengths == CODE_LENGTH) | six) & (raw[starts] != ord(LATIN_MARK))
-    digits = [_VALUE[raw[np.minimum(starts + offset, last)]].astype(np.int64) for offset in range(2 * CODE_LENGTH)]
-    for offset, value in enumerate(digits):
-        code &= (value >= 0) | (~six & (offset >= CODE_LENGTH))
-    first = digits[0] * _SQUARE + digits[1] * 36 + digits[2]
-    second = digits[3] * _SQUARE + digits[4] * 36 + digits[5]
-    return code, first * _BASE + np.where(six, second, _ALONE)
+def _classified(points: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Each code point's kind, code number and whether it is SAFE_PUNCTUATION (`character_tables`); a character beyond
+    the BMP is never Han or safe, and is asked its kind alone."""
+    kind_of, number_of, safe_of = character_tables()
+    bmp = np.minimum(points, 0xFFFF)
+    kind, number, safe = kind_of[bmp], number_of[bmp], safe_of[bmp]
+    beyond = np.flatnonzero(points > 0xFFFF)
+    if len(beyond):
+        unique, inverse = np.unique(points[beyond], return_inverse=True)
+        kinds = np.array([_SPACE if chr(p).isspace() else _WORD if _OTHER_WORD.fullmatch(chr(p)) else _OTHER
+                          for p in unique.tolist()], np.uint8)
+        kind[beyond], number[beyond], safe[beyond] = kinds[inverse], 0, False
+    return kind, number, safe
 
 
 def complete_shard(bundle: Path, tokens: ShardTokens, urls_in_order: Sequence[str], characters_of: Mapping[str, str],
@@ -195,7 +256,7 @@ def complete_shard(bundle: Path, tokens: ShardTokens, urls_in_order: Sequence[st
     urls = [fragment.get("url", "") for fragment in fragments]
     language = meta_hash.rpartition("_")[0]
     number_of = {url: n for n, url in enumerate(urls_in_order)}
-    docs, payloads = [], []
+    docs, dotted = [], []
     for (page_hash, _count), fragment, url in zip(meta[_META_PAGES], fragments, urls):
         path = bundle / "fragment" / f"{page_hash}.pf_fragment"
         if url not in number_of:
@@ -204,10 +265,13 @@ def complete_shard(bundle: Path, tokens: ShardTokens, urls_in_order: Sequence[st
         if fragment.get("word_count") != len(tokens.rest[doc][1]):
             raise format_error(path, f"Pagefind read {fragment.get('word_count')} words of a rest document of "
                                      f"{len(tokens.rest[doc][1])} tokens")
-        fragment.update(content=tokens.whole_content(doc, fragment.get("content", ""), path),
-                        word_count=int(tokens.counts[doc]))
-        payloads.append(json.dumps(fragment, ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
+        dotted += tokens.dotted(doc, fragment.get("content", ""), path)
         docs.append(doc)
+    contents = tokens.contents(dotted)
+    payloads = []
+    for doc, fragment in zip(docs, fragments):
+        fragment.update(content=contents[doc], word_count=int(tokens.counts[doc]))
+        payloads.append(json.dumps(fragment, ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
     if sorted(docs) != list(range(len(urls_in_order))):
         raise format_error(bundle, f"{len(docs)} pages for {len(urls_in_order)} documents")
     # Every fragment gets a name from its new content. Pagefind's are removed first: a new name may be an old
@@ -279,9 +343,8 @@ def _remapped(item: list, maps: list[list[int | None]], path: Path) -> list:
     return [word, remap(postings), [[variant, remap(pages)] for variant, pages in variants]]
 
 
-_VALUE = np.full(256, -1, np.int8)
-_VALUE[np.frombuffer(_DIGITS.encode(), np.uint8)] = np.arange(len(_DIGITS))
 _CODES = [a + b + c for a in _DIGITS for b in _DIGITS for c in _DIGITS]  # a code's number → its text
+_CODE_POINTS = np.array([[ord(c) for c in code] for code in _CODES], np.uint32)  # → its three characters
 
 
 def code_runs(tokens: ShardTokens, docs: Sequence[int]) -> list[tuple]:

@@ -12,6 +12,7 @@ import pickle
 import html
 import json
 import random
+import re
 from pathlib import Path
 
 import cbor2
@@ -90,6 +91,43 @@ def test_code_postings_equal_a_plain_version(seed: int) -> None:
         bucket = Bucket(words, counts, firsts, lasts, blob, ends, {})
         got.update({word: bucket.item(word, position) for position, word in enumerate(words)})
     assert got == plain_postings(pages)
+
+
+# Every kind of character code_tokens treats apart: Simplified and Traditional Han (發 folds, 乾 is in GB2312
+# and stays), Extension A and the compatibility block, letters, digits and marks of other scripts, full-width
+# forms, "_", safe and unsafe punctuation, spaces Python splits on, Pagefind's zero-width space, and characters
+# beyond the BMP (an emoji, an Extension B character, a mathematical digit).
+_FUZZ_ALPHABET = ("灵石开发区经济技术發開區經濟乾於㐀豈" "aZé\u0301ा Ⓐ²ⅰカ한Ａ１09_"
+                  "，。、！（）《》——$)*&<>'\"" " \u3000\t\u200b\xa0\u2028" "😀𠀀𝟘")
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_shard_tokens_are_code_tokens_and_contents_are_their_text(seed: int) -> None:
+    rng = random.Random(seed)
+
+    def text(longest: int) -> str:
+        return "".join(rng.choice(_FUZZ_ALPHABET) for _ in range(rng.randint(0, longest)))
+
+    docs = [([text(60) for _ in range(rng.randint(0, 4))], text(12)) for _ in range(rng.randint(1, 40))]
+    def words(block: str) -> str:  # Pagefind's spaces are spaces to the index
+        return code_tokens("".join(" " if char in PAGEFIND_SPACES else char for char in block))
+
+    tokens = ShardTokens(docs)
+    made = [tokens.token(n) for n in range(len(tokens.starts))]
+    expected = [token for paragraphs, title in docs for block in (*paragraphs, title) for token in words(block).split()]
+    assert made == expected
+    dotted = [n for n in range(len(tokens.per_block)) if tokens.per_block[n] and rng.random() < 0.5]
+    contents = tokens.contents(dotted)
+    block = 0
+    for doc, (paragraphs, title) in enumerate(docs):
+        parts = []
+        for text_of_block in (*paragraphs, title):
+            written = words(text_of_block)
+            if written:
+                ends_in_code = re.fullmatch(r"(?:[0-9a-l][0-9a-z]{2}){1,2}", written.split()[-1]) is not None
+                parts.append(written + "." if block in dotted or ends_in_code else written)
+            block += 1
+        assert contents[doc] == " ".join(parts)
 
 
 def test_a_rest_document_read_otherwise_stops_the_build_naming_its_fragment(tmp_path: Path,
