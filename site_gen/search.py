@@ -23,7 +23,6 @@ job (`pagefind_binary`).
 from __future__ import annotations
 
 import fcntl
-import functools
 import hashlib
 import html
 import multiprocessing
@@ -231,32 +230,7 @@ def index_shard(docs: list[IndexDocument], folder: Path, phrases: tuple[str, ...
             *paragraphs, title, tail = (" ".join(block) for block in blocks)
             path.write_text(document_html(doc, paragraphs, title, tail), encoding="utf-8")
         run_pagefind(Path(tmp), folder)
-    complete_shard(folder, tokens, [document_url(doc) for doc in docs], *shard_texts(docs, phrases), phrases)
-
-
-def shard_texts(docs: list[IndexDocument], phrases: tuple[str, ...]) -> tuple[dict[str, str], dict[str, set[str]]]:
-    """Each document's characters (folded; only which characters a text holds matters for the companion
-    words) and the `phrases` its text holds, by URL."""
-    characters_of = {document_url(doc): fold("".join({*doc.title, *"".join(doc.paragraphs)})) for doc in docs}
-    phrases_of = {document_url(doc): phrases_in(fold("\n".join((doc.title, *doc.paragraphs))), phrases)
-                  for doc in docs} if phrases else {}
-    return characters_of, phrases_of
-
-
-def phrases_in(text: str, phrases: tuple[str, ...]) -> set[str]:
-    """The phrases (folded) that occur in a folded text."""
-    return {phrase for _end, phrase in _automaton(phrases).iter(text)}
-
-
-@functools.lru_cache(maxsize=4)
-def _automaton(phrases: tuple[str, ...]):  # -> ahocorasick.Automaton
-    import ahocorasick
-
-    automaton = ahocorasick.Automaton()
-    for phrase in phrases:
-        automaton.add_word(phrase, phrase)
-    automaton.make_automaton()
-    return automaton
+    complete_shard(folder, tokens, [document_url(doc) for doc in docs], phrases)
 
 
 def search_phrases(names: Iterable[str]) -> tuple[str, ...]:

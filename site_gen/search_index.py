@@ -45,7 +45,7 @@ from site_gen.search_chunks import _word_entries
 from site_gen.search_merge import (_META_PAGES, PreparedShard, _decoded_entry, _own_entry, chunk_files,
                                    shard_pages)
 from site_gen.search_text import _BLOCKS as _HAN_BLOCKS
-from site_gen.search_text import _OTHER_WORD, CODE_LENGTH, LATIN_MARK, t2s_map
+from site_gen.search_text import _OTHER_WORD, CODE_LENGTH, LATIN_MARK, han_char, t2s_map
 
 # Pagefind's weight markers in a posting's locations, -(24 × weight + 1): a <p> weighs 1, the <h1> title 7.
 BODY_MARK, TITLE_MARK = 24, 168  # CBOR negative integers -25 and -169, as (major 1) values
@@ -76,7 +76,7 @@ class ShardTokens:
     def __init__(self, documents: Sequence[tuple[Sequence[str], str]]) -> None:
         blocks_of = np.array([len(paragraphs) + 1 for paragraphs, _title in documents], np.int64)
         self.text = _BLOCK_END.join(text for paragraphs, title in documents for text in (*paragraphs, title))
-        points = np.frombuffer(self.text.encode("utf-32-le", "surrogatepass"), np.uint32)
+        points = self._points()
         kind, number, safe_char = _classified(points)
         size = len(points)
         # A token starts at each Han character and where a run of letters (WORD) or of other characters begins.
@@ -138,6 +138,41 @@ class ShardTokens:
             first += count
         return out
 
+    def characters(self, docs: Sequence[int]) -> dict[str, list[int]]:
+        """Each Han character of the texts (folded) → the pages that hold it, page n being document docs[n]."""
+        page_of = np.empty(len(docs), np.int64)
+        page_of[np.asarray(docs, np.int64)] = np.arange(len(docs))
+        keys = np.unique(self.numbers[self.code] // _BASE * len(docs) + page_of[self.doc[self.code]])
+        codes, pages = np.divmod(keys, len(docs))
+        bounds = np.flatnonzero(np.diff(codes)) + 1
+        return {han_char(_CODES[int(group[0])]): pages_of.tolist()
+                for group, pages_of in zip(np.split(codes, bounds), np.split(pages, bounds))} if len(keys) else {}
+
+    def phrase_pages(self, docs: Sequence[int], phrases: Sequence[str]) -> dict[str, list[int]]:
+        """Each of `phrases` (folded Han text) → the pages whose text holds it, page n being document docs[n]."""
+        found: dict[str, list[int]] = {phrase: [] for phrase in phrases}
+        if not phrases:
+            return found
+        page_of = np.empty(len(docs), np.int64)
+        page_of[np.asarray(docs, np.int64)] = np.arange(len(docs))
+        points = self._points()
+        folded = character_tables()[3]
+        bmp = points <= 0xFFFF
+        points = np.where(bmp, folded[np.where(bmp, points, 0)], points)
+        text = points.tobytes().decode("utf-32-le", "surrogatepass")  # folded: a place in it is a place in the text
+        block_starts = np.concatenate(([0], np.flatnonzero(points == _BLOCK_END_POINT) + 1))
+        doc_starts = block_starts[self.first_block]
+        number_of = {phrase: n for n, phrase in enumerate(phrases)}
+        matches = np.array([(end, number_of[phrase]) for end, phrase in _automaton(tuple(phrases)).iter(text)],
+                           np.int64).reshape(-1, 2)
+        pages = page_of[np.searchsorted(doc_starts, matches[:, 0], side="right") - 1]
+        for key in np.unique(matches[:, 1] * len(docs) + pages).tolist():  # by phrase, then page
+            found[phrases[key // len(docs)]].append(key % len(docs))
+        return found
+
+    def _points(self) -> np.ndarray:
+        return np.frombuffer(self.text.encode("utf-32-le", "surrogatepass"), np.uint32)
+
     def rest_words(self, doc: int) -> set[str]:
         return {token for block in self.rest[doc][0][:-1] for token in block if token != SENTINEL}  # not TAIL
 
@@ -188,7 +223,7 @@ class ShardTokens:
         spans = self.ends[other] - self.starts[other]
         token_of = np.repeat(other, spans)
         within = np.arange(int(spans.sum())) - np.repeat(np.cumsum(spans) - spans, spans)
-        points = np.frombuffer(self.text.encode("utf-32-le", "surrogatepass"), np.uint32)
+        points = self._points()
         out[at[token_of] + word[token_of] + within] = points[self.starts[token_of] + within]
         out[(at + length)[dot.astype(bool)]] = ord(".")
         text = out.tobytes().decode("utf-32-le")
@@ -206,11 +241,23 @@ _BLOCK_END_POINT = 0xDBFF
 _SPACE, _HAN, _WORD, _OTHER = 0, 1, 2, 3  # what code_tokens makes of a character (`_classified`)
 
 
+@functools.lru_cache(maxsize=4)
+def _automaton(phrases: tuple[str, ...]):  # -> ahocorasick.Automaton
+    import ahocorasick
+
+    automaton = ahocorasick.Automaton()
+    for phrase in phrases:
+        automaton.add_word(phrase, phrase)
+    automaton.make_automaton()
+    return automaton
+
+
 @functools.lru_cache(maxsize=1)
-def character_tables() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def character_tables() -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """For each character of the BMP: its kind (_SPACE: Python splits there, or Pagefind does; _HAN; _WORD: a
     letter or digit of a "z" word; _OTHER), its code number (folded to Simplified; Han characters only) and
-    whether it is SAFE_PUNCTUATION. Each character is asked the same questions code_tokens asks of it."""
+    whether it is SAFE_PUNCTUATION, and the character search_text.fold makes of it. Each character is asked
+    the same questions code_tokens asks of it."""
     kind = np.full(0x10000, _OTHER, np.uint8)
     for point in range(0x10000):
         char = chr(point)
@@ -220,7 +267,7 @@ def character_tables() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
             kind[point] = _WORD
     kind[_BLOCK_END_POINT] = _SPACE
     number = np.zeros(0x10000, np.int64)
-    folded = np.arange(0x10000)
+    folded = np.arange(0x10000, dtype=np.uint32)
     for traditional, simplified in t2s_map().items():
         folded[ord(traditional)] = ord(simplified)
     for first, last, start in _HAN_BLOCKS:
@@ -229,13 +276,13 @@ def character_tables() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     number = number[folded]  # fold keeps a Han character Han
     safe = np.zeros(0x10000, bool)
     safe[[ord(char) for char in SAFE_PUNCTUATION]] = True
-    return kind, number, safe
+    return kind, number, safe, folded
 
 
 def _classified(points: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Each code point's kind, code number and whether it is SAFE_PUNCTUATION (`character_tables`); a character beyond
     the BMP is never Han or safe, and is asked its kind alone."""
-    kind_of, number_of, safe_of = character_tables()
+    kind_of, number_of, safe_of, _folded = character_tables()
     bmp = np.minimum(points, 0xFFFF)
     kind, number, safe = kind_of[bmp], number_of[bmp], safe_of[bmp]
     beyond = np.flatnonzero(points > 0xFFFF)
@@ -247,11 +294,11 @@ def _classified(points: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]
     return kind, number, safe
 
 
-def complete_shard(bundle: Path, tokens: ShardTokens, urls_in_order: Sequence[str], characters_of: Mapping[str, str],
-                   phrases_of: Mapping[str, set[str]], phrases: Sequence[str]) -> None:
+def complete_shard(bundle: Path, tokens: ShardTokens, urls_in_order: Sequence[str], phrases: Sequence[str]) -> None:
     """Make the bundle Pagefind wrote from the rest documents the prepared shard of the whole documents
-    (module docstring). `tokens`: the documents', whose URLs are `urls_in_order`; `characters_of`: each URL's
-    characters (folded), `phrases_of`: the `phrases` each URL's text holds (PreparedShard.write)."""
+    (module docstring). `tokens`: the documents', whose URLs are `urls_in_order`; `phrases`: the names whose
+    pages the merge may list in a companion word (PreparedShard.write).
+    """
     meta_hash, meta, fragments = shard_pages(bundle)
     urls = [fragment.get("url", "") for fragment in fragments]
     language = meta_hash.rpartition("_")[0]
@@ -300,7 +347,7 @@ def complete_shard(bundle: Path, tokens: ShardTokens, urls_in_order: Sequence[st
             item = _own_entry(_decoded_entry(word, data, path), holds)
             if item is not None:  # else TAIL, a word of the metadata only, or one Pagefind cut out of another
                 prepared.add_item(word, _remapped(item, maps, path))
-    prepared.write(bundle, urls, characters_of, phrases_of)
+    prepared.write(bundle, urls, tokens.characters(docs), tokens.phrase_pages(docs, phrases))
     for path in chunks:
         path.unlink()
 

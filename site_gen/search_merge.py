@@ -164,24 +164,17 @@ class PreparedShard:
         self.pieces[number].append(blob)
         self.sizes[number] += len(blob)
 
-    def write(self, bundle: Path, urls: list[str], characters_of: Mapping[str, str],
-              phrases_of: Mapping[str, set[str]]) -> None:
-        """The buckets, each character's pages, each phrase's pages and pair words' bytes, the URLs."""
+    def write(self, bundle: Path, urls: list[str], characters: Mapping[str, list[int]],
+              phrase_pages: Mapping[str, list[int]]) -> None:
+        """The buckets, each Han character's pages and each phrase's pages (for the companions), each phrase's
+        pair words' bytes, the URLs."""
         for number, bucket in enumerate(self.buckets):
             bucket.blob = b"".join(self.pieces[number])
             (bundle / WORDS_FILE.format(number)).write_bytes(bucket.dumps())
-        characters: defaultdict[str, list[int]] = defaultdict(list)  # character → its pages, for the companions
-        for page, url in enumerate(urls):
-            for char in set(characters_of[url]):
-                characters[char].append(page)
         _dump(bundle / CHARACTERS_FILE, dict(characters))
         (bundle / URLS_FILE).write_text(json.dumps(urls, ensure_ascii=False), encoding="utf-8")
-        phrase_pages: dict[str, list[int]] = {phrase: [] for phrase in self.phrases}
-        for page, url in enumerate(urls):
-            for phrase in phrases_of.get(url, ()):
-                phrase_pages[phrase].append(page)
         sizes = self._entry_sizes({word for phrase in self.phrases for word in pair_codes(phrase)})
-        _dump(bundle / PHRASES_FILE, {phrase: (sum(sizes.get(w, 0) for w in pair_codes(phrase)), phrase_pages[phrase])
+        _dump(bundle / PHRASES_FILE, {phrase: (sum(sizes.get(w, 0) for w in pair_codes(phrase)), phrase_pages.get(phrase, []))
                                       for phrase in self.phrases})
 
     def _entry_sizes(self, words: set[str]) -> dict[str, int]:
