@@ -81,10 +81,9 @@ class ShardTokens:
         size = len(points)
         # A token starts at each Han character and where a run of letters (WORD) or of other characters begins.
         before = np.concatenate(([_SPACE], kind[:-1])) if size else kind
-        edge = (kind != before) | (kind == _HAN)
-        starts = np.flatnonzero(edge & (kind != _SPACE))
-        edges = np.append(np.flatnonzero(edge), size)
-        ends = edges[np.searchsorted(edges, starts, side="right")]
+        edges = np.append(np.flatnonzero((kind != before) | (kind == _HAN)), size)
+        opens = np.flatnonzero(kind[edges[:-1]] != _SPACE)  # the edges that start a token; it ends at the next
+        starts, ends = edges[opens], edges[opens + 1]
         self.starts, self.ends, self.kind = starts, ends, kind[starts]
         self.code = self.kind == _HAN
         after = np.append(kind, _SPACE)[starts + 1] == _HAN  # a Han character follows in the same run
@@ -208,14 +207,18 @@ class ShardTokens:
         dot = np.zeros(count, np.int64)
         dot[self.block_last[nonempty]] = self.code[self.block_last[nonempty]]
         dot[self.block_last[np.asarray(dotted, np.int64)]] = 1
-        at = np.cumsum(length + dot + 1) - (length + dot + 1)  # each token's place in the output
-        out = np.full(int(at[-1] + length[-1] + dot[-1] + 1), 32, np.uint32)
+        stops = np.cumsum(length + dot + 1)
+        at = stops - (length + dot + 1)  # each token's place in the output
+        out = np.empty(int(stops[-1]), np.uint32)
+        out[stops - 1] = 32  # every character is written once: a token's, its ".", or the space after it
         first, rest = np.divmod(self.numbers[han], _BASE)
+        at_code = at[han]
         for offset in range(CODE_LENGTH):
-            out[at[han] + offset] = _CODE_POINTS[first, offset]
+            out[at_code + offset] = _CODE_POINTS[first, offset]
         pair = second[han] != _ALONE
+        at_code, rest = at_code[pair] + CODE_LENGTH, rest[pair]
         for offset in range(CODE_LENGTH):
-            out[at[han][pair] + CODE_LENGTH + offset] = _CODE_POINTS[rest[pair], offset]
+            out[at_code + offset] = _CODE_POINTS[rest, offset]
         word = self.kind == _WORD
         out[at[word]] = ord(LATIN_MARK)
         # Every character of a token that is not a code is copied as it is, after the "z" of a word.
@@ -229,10 +232,9 @@ class ShardTokens:
         text = out.tobytes().decode("utf-32-le")
         ends = np.cumsum(self.counts)
         starts = ends - self.counts
-        last = np.maximum(ends - 1, 0)
-        stops = (at + length + dot)[last]
-        return [text[int(at[s]):int(stop)] if n else "" for s, stop, n in
-                zip(starts.tolist(), stops.tolist(), self.counts.tolist())]
+        closes = (stops - 1)[np.maximum(ends - 1, 0)]  # after each document's last token (and its ".")
+        return [text[int(at[s]):int(close)] if n else "" for s, close, n in
+                zip(starts.tolist(), closes.tolist(), self.counts.tolist())]
 
 
 # Between two blocks of the joined text: no text holds a lone surrogate (search_text._RUN says why).
