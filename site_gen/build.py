@@ -15,6 +15,7 @@ the previous index). The output is the same byte for byte either way.
 
 from __future__ import annotations
 
+import gc
 import os
 import time
 from contextlib import contextmanager
@@ -137,7 +138,14 @@ def _reference_data(cache: BuildCache | None, inputs: str, data_dir: Path) -> tu
 def build(options: BuildOptions) -> BuildReport:
     """Run every stage; a second build into the same output folder waits for the first (one staging folder)."""
     with build_lock(options.out_dir):
-        return _build(options)
+        collecting = gc.isenabled()
+        try:
+            return _build(options)
+        finally:  # an incremental build pauses the collector, then freezes its model (_build): undo both
+            if collecting:
+                gc.enable()
+            if gc.get_freeze_count():
+                gc.unfreeze()
 
 
 def _build(options: BuildOptions) -> BuildReport:
@@ -157,6 +165,13 @@ def _build(options: BuildOptions) -> BuildReport:
         inputs = inputs_key(options, theme.folders, data_dir) if cache else ""
         record = _previous_output(cache.load(cache.output_name(options.out_dir)), options.out_dir) if cache else None
         stamp = content_stamp(options.content_dir, record.content if record else {}) if cache else {}
+        # An incremental build unpickles the whole archive's memos and makes its model from them: all of it
+        # lives to the end of the build, and the collections the cyclic collector would run meanwhile walk
+        # all of it for nothing. Paused until the model is made, which is then frozen (`build` unfreezes it).
+        # Not for a cold build: freezing made its render stage slower in every run (BENCHMARKS.md).
+        pause_collector = record is not None and gc.isenabled()
+        if pause_collector:
+            gc.disable()
         if cache and record and record.inputs == inputs and same_content(record.content, stamp) \
                 and not record.search_pending:
             report.up_to_date = True
@@ -181,6 +196,9 @@ def _build(options: BuildOptions) -> BuildReport:
         files = {id(entry[3]): Fingerprints.file_digest(name, entry[2]) for name, entry in memo.items()} if memo else None
         fingerprints = Fingerprints(global_key, model.articles, files)
         pages, plan_memo = plan_pages(model, config, cache.load(PLAN_MEMO) if cache else None, fingerprints.digest)
+    if pause_collector:
+        gc.freeze()
+        gc.enable()
     with report.stage("write"):
         spare = _spare(record, options.out_dir)
         stage, static_paths, static_bytes = prepare_staging(theme.static_dirs, options.out_dir, recycle=spare is not None,

@@ -263,3 +263,35 @@ def test_search_later_publishes_pages_first_then_the_next_build_reindexes(site: 
     assert build(options).up_to_date  # nothing pending any more
     build_site(site, "cold", cache=False, search=True)
     assert full_tree(site / "public") == full_tree(site / "cold")
+
+
+def test_an_incremental_build_pauses_the_collector_for_its_model_and_leaves_it_as_it_was(
+        site: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import gc
+
+    from site_gen import build
+    from site_gen.diagnostics import SiteGenError
+
+    seen: list[tuple[bool, int]] = []
+    plan = build.plan_pages
+
+    def watched(*args, **kwargs):  # noqa: ANN002, ANN003 - plan_pages's own arguments
+        seen.append((gc.isenabled(), gc.get_freeze_count()))
+        return plan(*args, **kwargs)
+
+    monkeypatch.setattr(build, "plan_pages", watched)
+    build_site(site, "public")  # cold: the collector runs as usual
+    files = sorted((site / "content").glob("*.md"))
+    files[3].write_text(files[3].read_text(encoding="utf-8") + "\n补充：项目投产。\n", encoding="utf-8")
+    frozen_during: list[int] = []
+    render = build.render_site
+    monkeypatch.setattr(build, "render_site", lambda *a, **k: frozen_during.append(gc.get_freeze_count()) or render(*a, **k))
+    report = build_site(site, "public")  # incremental
+    assert 0 < report.rendered < report.pages
+    assert [enabled for enabled, _frozen in seen] == [True, False]
+    assert frozen_during[-1] > 0  # the model was frozen for the rest of the build
+    assert gc.isenabled() and gc.get_freeze_count() == 0
+    files[5].write_text("---\ntitle: [broken\n---\n", encoding="utf-8")  # an incremental build that fails
+    with pytest.raises(SiteGenError):
+        build_site(site, "public")
+    assert gc.isenabled() and gc.get_freeze_count() == 0
