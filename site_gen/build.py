@@ -10,7 +10,8 @@ not parsed again, planning reuses what no changed article touches (pages.PlanMem
 the last build is recycled as the staging folder (output.py), unchanged pages are kept there or
 hard-linked from the previous output instead of rendered (site_gen/incremental.py), and Pagefind runs
 only when an indexed article changed (with `search_later`, serve's choice, the pages go out first with
-the previous index). The output is the same byte for byte either way.
+the previous index). The output is the same byte for byte either way. An incremental build pauses the
+cyclic garbage collector until its model is made, then freezes the model for the rest of the build.
 """
 
 from __future__ import annotations
