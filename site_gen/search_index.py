@@ -34,7 +34,7 @@ from __future__ import annotations
 
 import functools
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from array import array
 from pathlib import Path
 
@@ -76,7 +76,7 @@ class ShardTokens:
     def __init__(self, documents: Sequence[tuple[Sequence[str], str]]) -> None:
         blocks_of = np.array([len(paragraphs) + 1 for paragraphs, _title in documents], np.int64)
         self.text = _BLOCK_END.join(text for paragraphs, title in documents for text in (*paragraphs, title))
-        points = self._points()
+        self.points = points = np.frombuffer(self.text.encode("utf-32-le", "surrogatepass"), np.uint32)
         kind, number, safe_char = _classified(points)
         size = len(points)
         # A token starts at each Han character and where a run of letters (WORD) or of other characters begins.
@@ -154,10 +154,9 @@ class ShardTokens:
             return found
         page_of = np.empty(len(docs), np.int64)
         page_of[np.asarray(docs, np.int64)] = np.arange(len(docs))
-        points = self._points()
         folded = character_tables()[3]
-        bmp = points <= 0xFFFF
-        points = np.where(bmp, folded[np.where(bmp, points, 0)], points)
+        bmp = self.points <= 0xFFFF
+        points = np.where(bmp, folded[np.where(bmp, self.points, 0)], self.points)
         text = points.tobytes().decode("utf-32-le", "surrogatepass")  # folded: a place in it is a place in the text
         block_starts = np.concatenate(([0], np.flatnonzero(points == _BLOCK_END_POINT) + 1))
         doc_starts = block_starts[self.first_block]
@@ -168,9 +167,6 @@ class ShardTokens:
         for key in np.unique(matches[:, 1] * len(docs) + pages).tolist():  # by phrase, then page
             found[phrases[key // len(docs)]].append(key % len(docs))
         return found
-
-    def _points(self) -> np.ndarray:
-        return np.frombuffer(self.text.encode("utf-32-le", "surrogatepass"), np.uint32)
 
     def rest_words(self, doc: int) -> set[str]:
         return {token for block in self.rest[doc][0][:-1] for token in block if token != SENTINEL}  # not TAIL
@@ -226,8 +222,7 @@ class ShardTokens:
         spans = self.ends[other] - self.starts[other]
         token_of = np.repeat(other, spans)
         within = np.arange(int(spans.sum())) - np.repeat(np.cumsum(spans) - spans, spans)
-        points = self._points()
-        out[at[token_of] + word[token_of] + within] = points[self.starts[token_of] + within]
+        out[at[token_of] + word[token_of] + within] = self.points[self.starts[token_of] + within]
         out[(at + length)[dot.astype(bool)]] = ord(".")
         text = out.tobytes().decode("utf-32-le")
         ends = np.cumsum(self.counts)
