@@ -42,7 +42,7 @@ from site_gen.enrich.gazetteer import GENERIC_ZONE_WORDS, Gazetteer
 from site_gen.enrich.regions import RegionTable
 from site_gen.model import SiteModel
 from site_gen.output import die_with_parent
-from site_gen.search_index import ShardTokens, character_tables, complete_shard
+from site_gen.search_index import ShardTokens, complete_shard
 from site_gen.search_merge import merge_shards
 from site_gen.search_text import HAN, code_tokens, fold, query_json
 
@@ -287,7 +287,6 @@ def _index_with_store(docs: list[IndexDocument], bundle: Path, parts: list[list[
         for n in todo:
             _index_into_store(parts[n], store / keys[n], phrases)
     else:
-        character_tables()  # made once here (0.25 s), not in each worker
         with ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("fork"),
                                  initializer=die_with_parent, initargs=(os.getpid(),)) as pool:
             for done in [pool.submit(_index_into_store, parts[n], store / keys[n], phrases) for n in todo]:

@@ -24,7 +24,7 @@ from site_gen.search import IndexDocument, run_pagefind
 from site_gen.search_chunks import _word_entries, read_fragment
 from site_gen.search_index import PAGEFIND_SPACES, SAFE_PUNCTUATION, SENTINEL, ShardTokens, code_runs
 from site_gen.search_merge import Bucket
-from site_gen.search_text import code_tokens
+from site_gen.search_text import code_tokens, fold
 
 
 def test_safe_punctuation_is_neither_indexed_nor_followed_by_a_dot(tmp_path: Path) -> None:
@@ -128,6 +128,20 @@ def test_shard_tokens_are_code_tokens_and_contents_are_their_text(seed: int) -> 
                 parts.append(written + "." if block in dotted or ends_in_code else written)
             block += 1
         assert contents[doc] == " ".join(parts)
+
+
+def test_the_character_table_asks_each_character_what_code_tokens_asks() -> None:
+    from site_gen.search_index import _HAN, _kind, character_tables
+    from site_gen.search_text import _BLOCKS, han_code
+
+    kind, number, safe, folded = character_tables()
+    for point in range(0x10000):
+        char = chr(point)
+        if any(first <= point <= last for first, last, _start in _BLOCKS):
+            assert kind[point] == _HAN and int(number[point]) == int(han_code(fold(char)), 36), char
+        elif point != 0xDBFF:  # the block separator, which no text holds
+            assert kind[point] == _kind(char), hex(point)
+        assert safe[point] == (char in SAFE_PUNCTUATION) and chr(folded[point]) == fold(char)
 
 
 def test_a_rest_document_read_otherwise_stops_the_build_naming_its_fragment(tmp_path: Path,
