@@ -12,7 +12,9 @@ Every other word (a "z" word of Latin letters or digits, with Pagefind's case fo
 and splitting; punctuation Pagefind may read as letters) is still Pagefind's, so the index stays what
 one Pagefind run over the whole documents makes (tests/test_search_merge.py compares the two).
 
-How, for one shard (`complete_shard`, after `site_gen.search.index_shard` ran Pagefind):
+How, for one shard (`ShardTokens`, then `complete_shard` after `site_gen.search.index_shard` ran Pagefind):
+- The documents' tokens, those code_tokens makes, are found by numpy over their code points, each looked up
+  once in a table of the BMP (`character_tables`); only the tokens Pagefind reads are made as strings.
 - Pagefind reads each document without its code words and without the punctuation it neither indexes
   nor ends a block with a "." after (`SAFE_PUNCTUATION`, checked against Pagefind by a test): the
   *rest* document (`ShardTokens.rest`). It keeps the metadata, filters and date sort, so Pagefind still
