@@ -136,20 +136,46 @@ def _reference_data(cache: BuildCache | None, inputs: str, data_dir: Path) -> tu
     return gazetteer, region_table
 
 
+class CollectorPause:
+    """The cyclic garbage collector paused while an incremental build makes its model, then that model frozen
+    for the rest of the build (`_build` says why); `release` undoes what this build did. Only when the process
+    has no frozen objects of its own and the collector on: `gc.unfreeze` cannot tell our objects from a
+    caller's, and a caller that turned the collector off wants it off."""
+
+    def __init__(self) -> None:
+        self.paused = self.frozen = False
+        self.allowed = gc.get_freeze_count() == 0
+
+    def pause(self) -> None:
+        if self.allowed and gc.isenabled():
+            gc.disable()
+            self.paused = True
+
+    def freeze(self) -> None:
+        if self.paused:
+            gc.freeze()
+            self.frozen, self.paused = True, False
+            gc.enable()
+
+    def release(self) -> None:
+        if self.paused:
+            gc.enable()
+        if self.frozen:
+            gc.unfreeze()
+        self.paused = self.frozen = False
+
+
 def build(options: BuildOptions) -> BuildReport:
     """Run every stage; a second build into the same output folder waits for the first (one staging folder)."""
     with build_lock(options.out_dir):
-        collecting = gc.isenabled()
+        collector = CollectorPause()
         try:
-            return _build(options)
-        finally:  # an incremental build pauses the collector, then freezes its model (_build): undo both
-            if collecting:
-                gc.enable()
-            if gc.get_freeze_count():
-                gc.unfreeze()
+            return _build(options, collector)
+        finally:
+            collector.release()
 
 
-def _build(options: BuildOptions) -> BuildReport:
+def _build(options: BuildOptions, collector: CollectorPause) -> BuildReport:
     config = options.config
     report = BuildReport(progress=options.progress)
     data_dir = site_data_dir(config)
@@ -170,9 +196,8 @@ def _build(options: BuildOptions) -> BuildReport:
         # lives to the end of the build, and the collections the cyclic collector would run meanwhile walk
         # all of it for nothing. Paused until the model is made, which is then frozen (`build` unfreezes it).
         # Not for a cold build: freezing made its render stage slower in every run (BENCHMARKS.md).
-        pause_collector = record is not None and gc.isenabled()
-        if pause_collector:
-            gc.disable()
+        if record is not None:
+            collector.pause()
         if cache and record and record.inputs == inputs and same_content(record.content, stamp) \
                 and not record.search_pending:
             report.up_to_date = True
@@ -197,9 +222,7 @@ def _build(options: BuildOptions) -> BuildReport:
         files = {id(entry[3]): Fingerprints.file_digest(name, entry[2]) for name, entry in memo.items()} if memo else None
         fingerprints = Fingerprints(global_key, model.articles, files)
         pages, plan_memo = plan_pages(model, config, cache.load(PLAN_MEMO) if cache else None, fingerprints.digest)
-    if pause_collector:
-        gc.freeze()
-        gc.enable()
+    collector.freeze()
     with report.stage("write"):
         spare = _spare(record, options.out_dir)
         stage, static_paths, static_bytes = prepare_staging(theme.static_dirs, options.out_dir, recycle=spare is not None,

@@ -79,7 +79,9 @@ class ShardTokens:
     def __init__(self, documents: Sequence[tuple[Sequence[str], str]]) -> None:
         blocks_of = np.array([len(paragraphs) + 1 for paragraphs, _title in documents], np.int64)
         self.text = _BLOCK_END.join(text for paragraphs, title in documents for text in (*paragraphs, title))
-        self.points = points = np.frombuffer(self.text.encode("utf-32-le", "surrogatepass"), np.uint32)
+        self.points = points = np.frombuffer(self.text.encode("utf-32-le", "surrogatepass"), _POINT)
+        if int(np.count_nonzero(points == _BLOCK_END_POINT)) != max(int(blocks_of.sum()) - 1, 0):
+            raise ValueError("a text holds U+DBFF, the block separator: no UTF-8 text can")
         kind, number, safe_char = _classified(points)
         size = len(points)
         # A token starts at each Han character and where a run of letters (WORD) or of other characters begins.
@@ -160,7 +162,7 @@ class ShardTokens:
         folded = character_tables()[3]
         bmp = self.points <= 0xFFFF
         points = np.where(bmp, folded[np.where(bmp, self.points, 0)], self.points)
-        text = points.tobytes().decode("utf-32-le", "surrogatepass")  # folded: a place in it is a place in the text
+        text = points.astype(_POINT).tobytes().decode("utf-32-le", "surrogatepass")  # folded: places are the text's
         block_starts = np.concatenate(([0], np.flatnonzero(points == _BLOCK_END_POINT) + 1))
         doc_starts = block_starts[self.first_block]
         number_of = {phrase: n for n, phrase in enumerate(phrases)}
@@ -208,7 +210,7 @@ class ShardTokens:
         dot[self.block_last[np.asarray(dotted, np.int64)]] = 1
         stops = np.cumsum(length + dot + 1)
         at = stops - (length + dot + 1)  # each token's place in the output
-        out = np.empty(int(stops[-1]), np.uint32)
+        out = np.empty(int(stops[-1]), _POINT)
         out[stops - 1] = 32  # every character is written once: a token's, its ".", or the space after it
         first, rest = np.divmod(self.numbers[han], _BASE)
         at_code = at[han]
@@ -238,6 +240,7 @@ class ShardTokens:
 # Between two blocks of the joined text: no text holds a lone surrogate (search_text._RUN says why).
 _BLOCK_END = "\udbff"
 _BLOCK_END_POINT = 0xDBFF
+_POINT = np.dtype("<u4")  # a code point as UTF-32-LE holds it, whatever the machine's byte order
 _SPACE, _HAN, _WORD, _OTHER = 0, 1, 2, 3  # what code_tokens makes of a character (`_classified`)
 _WHITESPACE = re.compile(r"\s+")  # what str.split splits on (str.isspace)
 

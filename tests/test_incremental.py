@@ -291,7 +291,25 @@ def test_an_incremental_build_pauses_the_collector_for_its_model_and_leaves_it_a
     assert [enabled for enabled, _frozen in seen] == [True, False]
     assert frozen_during[-1] > 0  # the model was frozen for the rest of the build
     assert gc.isenabled() and gc.get_freeze_count() == 0
+    original = files[5].read_text(encoding="utf-8")
     files[5].write_text("---\ntitle: [broken\n---\n", encoding="utf-8")  # an incremental build that fails
     with pytest.raises(SiteGenError):
         build_site(site, "public")
     assert gc.isenabled() and gc.get_freeze_count() == 0
+    # What the caller did is left as it was: its own frozen objects, a collector it turned off.
+    kept = [object()]
+    gc.freeze()
+    try:
+        files[5].write_text(original + "\n新增段落。\n", encoding="utf-8")
+        assert build_site(site, "public").rendered > 0
+        assert seen[-1][0] and frozen_during[-1] > 0  # not paused: gc.unfreeze would thaw the caller's objects
+        assert gc.get_freeze_count() > 0 and gc.isenabled()
+        gc.unfreeze()
+        gc.disable()
+        files[5].write_text(original + "\n再补充。\n", encoding="utf-8")
+        assert build_site(site, "public").rendered > 0
+        assert not gc.isenabled() and frozen_during[-1] == 0  # neither turned on nor frozen
+    finally:
+        gc.enable()
+        gc.unfreeze()
+    assert kept
