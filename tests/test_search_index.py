@@ -252,3 +252,10 @@ def test_a_phrase_costs_the_bytes_of_its_pair_words_entries(tmp_path: Path) -> N
         bucket = Bucket.loads((tmp_path / "shard" / WORDS_FILE.format(bucket_of(word))).read_bytes())
         entries += len(cbor2.dumps(bucket.item(word, bucket.words.index(word))))
     assert cost == entries and len(pages) == 30
+
+
+def test_a_text_holding_the_block_separator_is_refused() -> None:
+    # No UTF-8 text can hold a lone surrogate; were one to reach the indexer, blocks would shift silently.
+    with pytest.raises(ValueError, match="U\\+DBFF"):
+        ShardTokens([(["灵石\udbff开发区"], "标题")])
+    assert len(ShardTokens([(["灵石", ""], "")]).starts) == 2
