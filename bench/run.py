@@ -455,6 +455,7 @@ def report(n: int, runs: int, results: dict[str, Result]) -> str:
     hugo, pf, pel = results.get("hugo"), results.get("pagefind"), results.get("pelican")
     stage = {name[len("cold: "):]: median(values) for name, values in ours.stages.items() if name.startswith("cold: ")}
     search = stage.get("search index", 0.0)
+    render = stage.get("render", 0.0)
     render_only = ours.med("cold_s") - search  # whole process, minus the Pagefind run
     loads = [v for r in results.values() for v in r.figures.get("load", [])]
     lines = [f"\n## N = {n:,} (medians of {runs} run(s); 1-min load average during the runs "
@@ -489,10 +490,16 @@ def report(n: int, runs: int, results: dict[str, Result]) -> str:
         lines.append(f"ratio site_gen full build / (Hugo + Pagefind): {ours.med('cold_s') / hp:.2f} wall, "
                      f"{ours.med('cold_cpu_s') / hp_cpu:.2f} CPU (target ≤ 0.5)")
         lines.append(f"ratio site_gen without search / Hugo: {render_only / hugo.med('cold_s'):.2f} wall (target ≤ 1)")
+        if render:
+            lines.append(f"ratio site_gen render stage alone / Hugo: {render / hugo.med('cold_s'):.2f} wall "
+                         "(the lenient reading of the same target)")
         lines.append(f"ratio site_gen search stage / Pagefind on Hugo: {search / pf.med('cold_s'):.2f} wall")
         lines.append(f"ratio site_gen no-change rebuild / Hugo no-change: {ours.med('nochange_s') / hugo.med('nochange_s'):.2f} wall")
     if pel:
         lines.append(f"ratio Pelican / site_gen without search: {pel.med('cold_s') / render_only:.2f} wall (target ≥ 4)")
+        if render:
+            lines.append(f"ratio Pelican / site_gen render stage alone: {pel.med('cold_s') / render:.2f} wall "
+                         "(the lenient reading of the same target)")
         lines.append(f"ratio site_gen no-change rebuild / Pelican no-change: {ours.med('nochange_s') / pel.med('nochange_s'):.2f} wall")
     return "\n".join(lines)
 
