@@ -80,7 +80,9 @@ class ShardTokens:
         blocks_of = np.array([len(paragraphs) + 1 for paragraphs, _title in documents], np.int64)
         self.text = _BLOCK_END.join(text for paragraphs, title in documents for text in (*paragraphs, title))
         self.points = points = np.frombuffer(self.text.encode("utf-32-le", "surrogatepass"), _POINT)
-        if int(np.count_nonzero(points == _BLOCK_END_POINT)) != max(int(blocks_of.sum()) - 1, 0):
+        block_count = int(blocks_of.sum())
+        self.separators = np.flatnonzero(points == _BLOCK_END_POINT)  # where each block but the first starts, less 1
+        if len(self.separators) != max(block_count - 1, 0):
             raise ValueError("a text holds U+DBFF, the block separator: no UTF-8 text can")
         kind, number, safe_char = _classified(points)
         size = len(points)
@@ -96,8 +98,7 @@ class ShardTokens:
         unsafe = np.concatenate(([0], np.cumsum(~safe_char)))
         safe = (self.kind == _OTHER) & (unsafe[ends] == unsafe[starts])
         self.kept = ~self.code & ~safe
-        block_count = int(blocks_of.sum())
-        self.block = np.searchsorted(np.flatnonzero(points == _BLOCK_END_POINT), starts)  # each token's block
+        self.block = np.searchsorted(self.separators, starts)  # each token's block
         first_block = np.cumsum(blocks_of) - blocks_of
         self.doc = np.repeat(np.arange(len(documents)), blocks_of)[self.block]
         self.counts = np.bincount(self.doc, minlength=len(documents))  # tokens per document
@@ -144,8 +145,7 @@ class ShardTokens:
 
     def characters(self, docs: Sequence[int]) -> dict[str, list[int]]:
         """Each Han character of the texts (folded) → the pages that hold it, page n being document docs[n]."""
-        page_of = np.empty(len(docs), np.int64)
-        page_of[np.asarray(docs, np.int64)] = np.arange(len(docs))
+        page_of = _pages_of(docs)
         keys = np.unique(self.numbers[self.code] // _BASE * len(docs) + page_of[self.doc[self.code]])
         codes, pages = np.divmod(keys, len(docs))
         bounds = np.flatnonzero(np.diff(codes)) + 1
@@ -157,14 +157,12 @@ class ShardTokens:
         found: dict[str, list[int]] = {phrase: [] for phrase in phrases}
         if not phrases:
             return found
-        page_of = np.empty(len(docs), np.int64)
-        page_of[np.asarray(docs, np.int64)] = np.arange(len(docs))
+        page_of = _pages_of(docs)
         folded = character_tables()[3]
         bmp = self.points <= 0xFFFF
         points = np.where(bmp, folded[np.where(bmp, self.points, 0)], self.points)
         text = points.astype(_POINT).tobytes().decode("utf-32-le", "surrogatepass")  # folded: places are the text's
-        block_starts = np.concatenate(([0], np.flatnonzero(points == _BLOCK_END_POINT) + 1))
-        doc_starts = block_starts[self.first_block]
+        doc_starts = np.concatenate(([0], self.separators + 1))[self.first_block]
         number_of = {phrase: n for n, phrase in enumerate(phrases)}
         matches = np.array([(end, number_of[phrase]) for end, phrase in _automaton(tuple(phrases)).iter(text)],
                            np.int64).reshape(-1, 2)
@@ -243,6 +241,13 @@ _BLOCK_END_POINT = 0xDBFF
 _POINT = np.dtype("<u4")  # a code point as UTF-32-LE holds it, whatever the machine's byte order
 _SPACE, _HAN, _WORD, _OTHER = 0, 1, 2, 3  # what code_tokens makes of a character (`_classified`)
 _WHITESPACE = re.compile(r"\s+")  # what str.split splits on (str.isspace)
+
+
+def _pages_of(docs: Sequence[int]) -> np.ndarray:
+    """Each document's page number, page n being document docs[n] (Pagefind's page order)."""
+    page_of = np.empty(len(docs), np.int64)
+    page_of[np.asarray(docs, np.int64)] = np.arange(len(docs))
+    return page_of
 
 
 @functools.lru_cache(maxsize=4)
@@ -420,9 +425,7 @@ def code_runs(tokens: ShardTokens, docs: Sequence[int]) -> list[tuple]:
     code = tokens.code
     if not code.any():
         return []
-    page_of = np.empty(len(docs), np.int64)
-    page_of[np.asarray(docs, np.int64)] = np.arange(len(docs))
-    page = page_of[tokens.doc[code]]
+    page = _pages_of(docs)[tokens.doc[code]]
     words = tokens.numbers[code]
     order = np.argsort(words * len(docs) + page, kind="stable")
     words, page, position, title = words[order], page[order], tokens.position[code][order], tokens.title[code][order]
