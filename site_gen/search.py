@@ -44,6 +44,7 @@ from site_gen.model import SiteModel
 from site_gen.output import die_with_parent
 from site_gen.search_index import ShardTokens, complete_shard
 from site_gen.search_merge import merge_shards
+from site_gen.search_shard import plain_fields, write_shard
 from site_gen.search_text import HAN, code_tokens, fold, query_json
 
 # Markdown syntax that is not text: images, link targets, emphasis and heading/list/quote markers.
@@ -220,6 +221,10 @@ def index_shard(docs: list[IndexDocument], folder: Path, phrases: tuple[str, ...
     """
     docs = [doc.resolved() for doc in docs] or [PLACEHOLDER]
     tokens = ShardTokens([(doc.paragraphs, doc.title) for doc in docs])
+    if all(plain_fields(doc) for doc in docs):  # the usual shard: written by site_gen/search_shard.py
+        write_shard(folder, docs, [document_url(doc) for doc in docs], tokens, phrases, run_pagefind,
+                    UNDATED_SORT_KEY)
+        return
     with tempfile.TemporaryDirectory(prefix="site-gen-search-") as tmp:
         made: set[Path] = set()
         for doc, (blocks, _positions) in zip(docs, tokens.rest):

@@ -110,7 +110,19 @@ class ShardTokens:
         per_block = np.bincount(self.block, minlength=block_count)
         self.block_last = np.cumsum(per_block) - 1  # each block's last token (meaningless for an empty block)
         self.per_block = per_block
-        self.rest = self._rest(block_count, blocks_of)
+        self._block_count, self._blocks_of = block_count, blocks_of
+
+    @functools.cached_property
+    def rest(self) -> list[tuple[list[list[str]], list[int | None]]]:
+        """Each document's rest document (`_rest`): made only for a shard Pagefind indexes (site_gen/search.py)."""
+        return self._rest(self._block_count, self._blocks_of)
+
+    def kept_tokens(self) -> tuple[np.ndarray, list[str]]:
+        """The tokens Pagefind reads (neither codes nor SAFE_PUNCTUATION): their numbers, and each as written."""
+        kept = np.flatnonzero(self.kept)
+        text = self.text
+        return kept, [LATIN_MARK + text[start:end] if word else text[start:end] for start, end, word in
+                      zip(self.starts[kept].tolist(), self.ends[kept].tolist(), (self.kind[kept] == _WORD).tolist())]
 
     def token(self, number: int) -> str:
         """Token `number` as code_tokens writes it."""
@@ -125,12 +137,9 @@ class ShardTokens:
         of their tokens in order, its position in the whole document (None for SENTINEL and TAIL)."""
         tokens: list[list[str]] = [[] for _ in range(block_count)]
         positions: list[list[int | None]] = [[] for _ in range(block_count)]
-        kept = np.flatnonzero(self.kept)
-        text = self.text
-        for start, end, word, block, position in zip(self.starts[kept].tolist(), self.ends[kept].tolist(),
-                                                     (self.kind[kept] == _WORD).tolist(), self.block[kept].tolist(),
-                                                     self.position[kept].tolist()):
-            tokens[block].append(LATIN_MARK + text[start:end] if word else text[start:end])
+        kept, written = self.kept_tokens()
+        for token, block, position in zip(written, self.block[kept].tolist(), self.position[kept].tolist()):
+            tokens[block].append(token)
             positions[block].append(position)
         for block in np.flatnonzero(np.bincount(self.block[kept], minlength=block_count)).tolist():
             if not self.kept[self.block_last[block]]:  # the block's last token was left out

@@ -27,6 +27,15 @@ from site_gen.search_merge import Bucket
 from site_gen.search_text import code_tokens, fold
 
 
+@pytest.fixture(params=["site_gen", "pagefind"])
+def shard_writer(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Each way a shard is made: written by site_gen/search_shard.py (the usual, plain fields), or Pagefind over
+    the rest documents (any other shard)."""
+    if request.param == "pagefind":
+        monkeypatch.setattr(search, "plain_fields", lambda doc: False)
+    return request.param
+
+
 def test_safe_punctuation_is_neither_indexed_nor_followed_by_a_dot(tmp_path: Path) -> None:
     chars = sorted(SAFE_PUNCTUATION | {SENTINEL})
     for number, char in enumerate(chars):
@@ -146,6 +155,7 @@ def test_the_character_table_asks_each_character_what_code_tokens_asks() -> None
 
 def test_a_rest_document_read_otherwise_stops_the_build_naming_its_fragment(tmp_path: Path,
                                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(search, "plain_fields", lambda doc: False)  # the Pagefind way
     def altered(documents: Path, bundle: Path) -> None:
         run_pagefind(documents, bundle)
         path = next((bundle / "fragment").iterdir())
@@ -160,6 +170,28 @@ def test_a_rest_document_read_otherwise_stops_the_build_naming_its_fragment(tmp_
         search.index_shard([doc], tmp_path / "shard")
 
 
+def test_a_learning_document_read_otherwise_stops_the_build_naming_its_fragment(tmp_path: Path,
+                                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    def altered(documents: Path, bundle: Path, change: tuple[str, str]) -> None:
+        run_pagefind(documents, bundle)
+        path = next((bundle / "fragment").iterdir())
+        fragment = json.loads(gzip.decompress(path.read_bytes())[12:])
+        fragment["content"] = fragment["content"].replace(*change)
+        fragment["word_count"] = len(fragment["content"].split())
+        path.write_bytes(gzip.compress(b"pagefind_dcd" + json.dumps(fragment).encode()))
+
+    doc = IndexDocument(path="a/index.html", title="标题", paragraphs=("灵石 5G 开发区。",), date=None, source=None,
+                        filters=())
+    cases = [(("z5G z5G", "z5g z5G"), "'z5g' 'z5G.' where the document has 'z5G' twice"),
+             (("z5G.", "z5G!"), "'z5G' 'z5G!' where the document has 'z5G' twice"),
+             (("z5G.", "z5G. z5G"), "Pagefind read 4 words of a learning document of 3 tokens")]
+    for number, (change, message) in enumerate(cases):
+        monkeypatch.setattr(search, "run_pagefind", lambda documents, bundle, change=change: altered(documents, bundle,
+                                                                                                     change))
+        with pytest.raises(SiteGenError, match=rf"shard-{number}/fragment/und_\w+\.pf_fragment.*" + re.escape(message)):
+            search.index_shard([doc], tmp_path / f"shard-{number}")
+
+
 def test_positions_past_the_rest_document_are_refused() -> None:
     from site_gen.search_index import _remapped
 
@@ -170,7 +202,7 @@ def test_positions_past_the_rest_document_are_refused() -> None:
             _remapped(["zx", [[0, locs, []]], []], maps, Path("chunk.pf_index"))
 
 
-def test_documents_without_a_word_for_pagefind_keep_their_pages(tmp_path: Path) -> None:
+def test_documents_without_a_word_for_pagefind_keep_their_pages(tmp_path: Path, shard_writer: str) -> None:
     # Only codes and safe punctuation: the rest documents hold nothing but TAIL, which Pagefind needs to
     # keep a page, and which no word of the bundle may be.
     docs = [IndexDocument(path=f"a{i}/index.html", title="标题", paragraphs=("灵石开发区。", "今年，全市"), date=None,
@@ -206,7 +238,7 @@ def test_pagefind_reads_every_character_as_written_but_its_spaces(tmp_path: Path
     assert odd == set(PAGEFIND_SPACES)
 
 
-def test_a_zero_width_space_separates_words_as_in_pagefind(tmp_path: Path) -> None:
+def test_a_zero_width_space_separates_words_as_in_pagefind(tmp_path: Path, shard_writer: str) -> None:
     doc = IndexDocument(path="a/index.html", title="标题", paragraphs=("灵石\u200b开发区 GDP\u200b增长 \u200b。",),
                         date=None, source=None, filters=())
     search.index_bundle([doc], tmp_path / "bundle")
@@ -232,6 +264,7 @@ def test_a_new_fragment_name_equal_to_another_pages_old_one_loses_nothing(tmp_pa
     def clashing(language: str, payload: bytes, taken: dict) -> str:  # the first new name: another page's old one
         return old_names[-1] if not taken else real(language, payload, taken)
 
+    monkeypatch.setattr(search, "plain_fields", lambda doc: False)  # only the Pagefind way renames fragments
     monkeypatch.setattr(search, "run_pagefind", recorded)
     monkeypatch.setattr(search_index, "short_name", clashing)
     search.index_bundle(docs, tmp_path / "clash")
@@ -240,7 +273,7 @@ def test_a_new_fragment_name_equal_to_another_pages_old_one_loses_nothing(tmp_pa
     assert pages["plain"] == pages["clash"] and len(pages["plain"]) == 4
 
 
-def test_a_phrase_costs_the_bytes_of_its_pair_words_entries(tmp_path: Path) -> None:
+def test_a_phrase_costs_the_bytes_of_its_pair_words_entries(tmp_path: Path, shard_writer: str) -> None:
     from site_gen.search_merge import PHRASES_FILE, WORDS_FILE, bucket_of, pair_codes
 
     docs = [IndexDocument(path=f"a{i}/index.html", title="标题", paragraphs=("灵石开发区，灵石。" * (i + 1),), date=None,

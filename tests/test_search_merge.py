@@ -13,6 +13,7 @@ from pathlib import Path
 import cbor2
 import pytest
 
+from site_gen import search
 from site_gen.diagnostics import SiteGenError
 from site_gen.search import (PREPARED, IndexDocument, document_url, index_bundle, run_pagefind, shard_key, shards,
                              write_documents)
@@ -102,12 +103,20 @@ def by_url(postings: list, urls: list[str]) -> dict[str, tuple]:
     return out
 
 
-@pytest.fixture(scope="module")
-def bundles(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, Path]:
+@pytest.fixture(scope="module", params=["site_gen", "pagefind"])
+def bundles(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, Path]:
+    """The documents merged from 5 shards, indexed as one shard, and Pagefind's own index of them. The shards are
+    written by site_gen/search_shard.py (the usual, the documents' fields being plain) or by Pagefind over the rest
+    documents (any other shard)."""
     root = tmp_path_factory.mktemp("merge")
     docs = documents()
-    index_bundle(docs, root / "merged", shard_size=10, workers=2, store=root / "store")  # 5 shards
-    index_bundle(docs, root / "single", shard_size=1000)
+    with pytest.MonkeyPatch.context() as patch:
+        if request.param == "pagefind":
+            patch.setattr(search, "plain_fields", lambda doc: False)
+        else:
+            assert all(search.plain_fields(doc) for doc in docs)
+        index_bundle(docs, root / "merged", shard_size=10, workers=2, store=root / "store")  # 5 shards
+        index_bundle(docs, root / "single", shard_size=1000)
     write_documents(docs, root / "documents")
     run_pagefind(root / "documents", root / "raw")  # Pagefind's own index, neither prepared nor merged
     return root / "merged", root / "single", root / "raw"
