@@ -8,13 +8,15 @@ Pagefind does not read the rendered pages. Each article is one index document: i
 pair words (site_gen/search_text.py says why), the title, date and source as metadata, the date as the
 sort key and zone, city, category, source and year as filters. Nothing else of the site is indexed, so
 bylines, navigation and related-article teasers never reach an excerpt, and the indexer's memory and
-time grow only with the articles. The code words of the documents are indexed by site_gen itself
-(site_gen/search_index.py); Pagefind reads the rest of each document, written into a temporary folder
-at the article's own path (so Pagefind's URLs are the article URLs).
+time grow only with the articles. A shard is written by site_gen itself (site_gen/search_shard.py), with
+one Pagefind run over a small document of the shard's distinct non-code tokens to learn how it reads them;
+a shard with a field Pagefind would rewrite goes the older way: its code words indexed by site_gen
+(site_gen/search_index.py), Pagefind reading the rest of each document, written into a temporary folder at
+the article's own path (so Pagefind's URLs are the article URLs).
 
-The articles are indexed in shards of SHARD_SIZE, newest first, each shard in a worker process with one
-run of the binary over a folder of rest documents (per-file API calls are far slower, pagefind#976), two
-at a time on two cores, so a 100k-article archive costs as much per shard as a 1k one. The shards are kept
+The articles are indexed in shards of SHARD_SIZE, newest first, each shard in a worker process (one run of
+the binary each: per-file API calls are far slower, pagefind#976), two at a time on two cores, so a
+100k-article archive costs as much per shard as a 1k one. The shards are kept
 in the build cache and merged into one index (site_gen/search_merge.py), the bundle the search page loads.
 Spaces already separate the words and the documents say `lang="und"`, so the standard binary does the
 job (`pagefind_binary`).
@@ -213,9 +215,9 @@ PLACEHOLDER = IndexDocument(path="search/none/index.html", title="", paragraphs=
 
 
 def index_shard(docs: list[IndexDocument], folder: Path, phrases: tuple[str, ...] = ()) -> None:
-    """One shard: Pagefind indexes its documents without their code words (the *rest* documents, written
-    into a temporary folder) into `folder`, and site_gen/search_index.py adds the code words and makes it
-    the prepared shard the merge reads.
+    """One shard, the prepared shard the merge reads, in `folder`: written by site_gen/search_shard.py when
+    every field is plain (`plain_fields`), else Pagefind indexes the documents without their code words (the
+    *rest* documents, written into a temporary folder) and site_gen/search_index.py adds the code words.
 
     A pure function of its arguments, run in a process of its own: two shards use both cores.
     """

@@ -1,4 +1,7 @@
-"""One shard's word index: the code words written here, every other word by Pagefind.
+"""One shard's tokens and code words; and a shard made the Pagefind way, every other word by Pagefind.
+
+(Most shards are written by site_gen/search_shard.py from the same tokens and code words; this module's
+`complete_shard` makes the others, those with a field Pagefind would rewrite: `search_shard.plain_fields`.)
 
 Input: a shard's documents as tokens (`ShardTokens`) and the bundle Pagefind made of their rest documents
 (`site_gen.search.index_shard` writes and runs them). Output: that folder made the prepared shard of the
@@ -37,7 +40,7 @@ from __future__ import annotations
 import functools
 import json
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from array import array
 from pathlib import Path
 
@@ -434,10 +437,28 @@ def code_runs(tokens: ShardTokens, docs: Sequence[int]) -> list[tuple]:
     code = tokens.code
     if not code.any():
         return []
-    page = _pages_of(docs)[tokens.doc[code]]
-    words = tokens.numbers[code]
-    order = np.argsort(words * len(docs) + page, kind="stable")
-    words, page, position, title = words[order], page[order], tokens.position[code][order], tokens.title[code][order]
+
+    def texts(numbers: np.ndarray) -> list[str]:
+        return [_CODES[first] + (_CODES[second] if second != _ALONE else "")
+                for first, second in zip((numbers // _BASE).tolist(), (numbers % _BASE).tolist())]
+
+    def buckets(numbers: np.ndarray, _texts: list[str]) -> np.ndarray:
+        return numbers // _BASE // _SQUARE + 1  # the first digit's bucket, as search_merge.bucket_of
+
+    return entry_runs(tokens.numbers[code], _pages_of(docs)[tokens.doc[code]], tokens.position[code],
+                      tokens.title[code], len(docs), texts, buckets)
+
+
+def entry_runs(words: np.ndarray, page: np.ndarray, position: np.ndarray, title: np.ndarray, page_count: int,
+               texts: Callable[[np.ndarray], list[str]], buckets: Callable[[np.ndarray, list[str]], np.ndarray]) \
+        -> list[tuple]:
+    """The entries of words found at (page, position, in the title), each location given in text order: per
+    bucket, the arguments of PreparedShard.add_run (`code_runs` says how). `words`: each location's word number,
+    in an order that keeps each bucket's words together; `texts`: the numbers' words; `buckets`: their buckets."""
+    if not len(words):
+        return []
+    order = np.argsort(words * page_count + page, kind="stable")
+    words, page, position, title = words[order], page[order], position[order], title[order]
 
     size = len(words)
     new_word = np.ones(size, bool)
@@ -464,14 +485,13 @@ def code_runs(tokens: ShardTokens, docs: Sequence[int]) -> list[tuple]:
     ends = token_ends[word_lasts]  # after each word's last "]"
     entry_counts = np.add.reduceat(new_posting.astype(np.int64), word_starts)
     numbers = words[word_starts]
-    texts = [_CODES[first] + (_CODES[second] if second != _ALONE else "")
-             for first, second in zip((numbers // _BASE).tolist(), (numbers % _BASE).tolist())]
-    bucket = numbers // _BASE // _SQUARE + 1  # the first digit's bucket, as search_merge.bucket_of
+    word_texts = texts(numbers)
+    bucket = buckets(numbers, word_texts)
     runs, begin = [], 0
     for number in np.unique(bucket).tolist():
         stop = int(np.searchsorted(bucket, number, side="right"))
         base = int(ends[begin - 1]) if begin else 0
-        runs.append((number, texts[begin:stop], _column(entry_counts[begin:stop]), _column(page[word_starts[begin:stop]]),
+        runs.append((number, word_texts[begin:stop], _column(entry_counts[begin:stop]), _column(page[word_starts[begin:stop]]),
                      _column(page[word_lasts[begin:stop]]), stream[base:int(ends[stop - 1])],
                      _column(ends[begin:stop] - base)))
         begin = stop

@@ -43,8 +43,8 @@ import numpy as np
 
 from site_gen.search_canonical import format_error, short_name, write_meta, write_pagefind_file
 from site_gen.search_chunks import _word_entries
-from site_gen.search_index import BODY_MARK, TAIL, TITLE_MARK, ShardTokens, code_runs
-from site_gen.search_merge import PreparedShard, _decoded_entry, chunk_files, shard_pages
+from site_gen.search_index import BODY_MARK, TAIL, TITLE_MARK, ShardTokens, code_runs, entry_runs
+from site_gen.search_merge import PreparedShard, _decoded_entry, bucket_of, chunk_files, shard_pages
 from site_gen.search_text import LATIN_MARK
 
 if TYPE_CHECKING:
@@ -94,8 +94,7 @@ def write_shard(folder: Path, docs: Sequence[IndexDocument], urls: Sequence[str]
     prepared = PreparedShard(phrases)
     for run in code_runs(tokens, order):
         prepared.add_run(*run)
-    for word, item in _word_items(tokens, kept, written, token_ids, at_end, forms, len(docs)):
-        prepared.add_item(word, item)
+    _word_items(tokens, kept, token_ids, ids, at_end, forms, prepared)
     prepared.write(folder, list(urls), tokens.characters(order), tokens.phrase_pages(order, phrases))
 
     fields = sorted({name for doc in docs for name in _meta(doc)})
@@ -121,7 +120,10 @@ def _learn(distinct: list[str], folder: Path, run_pagefind: Callable[[Path, Path
         run_pagefind(Path(tmp), folder)
     meta_hash, meta, fragments = shard_pages(folder)
     path = folder / "fragment" / f"{meta[1][0][0] if meta[1] else '?'}.pf_fragment"
-    written = fragments[0].get("content", "").split() if len(fragments) == 1 else []
+    if [fragment.get("url") for fragment in fragments] != ["/" + LEARNING_PAGE.removesuffix("index.html")]:
+        raise format_error(path, f"the pages {[fragment.get('url') for fragment in fragments]} where the learning "
+                                 "document is the only one")
+    written = fragments[0].get("content", "").split()
     if fragments[0].get("word_count") != 2 * len(distinct) + 1 or len(written) != 2 * len(distinct) + 1:
         raise format_error(path, f"Pagefind read {fragments[0].get('word_count')} words of a learning document of "
                                  f"{2 * len(distinct) + 1} tokens")
@@ -162,20 +164,42 @@ def _positions(postings: list) -> list[int]:
     return out
 
 
-def _word_items(tokens: ShardTokens, kept: np.ndarray, written: list[str], token_ids: list[int], at_end: list[bool],
-                forms: list[tuple[Forms, Forms]], page_count: int) -> list[tuple[str, list]]:
-    """Every word the kept tokens give, as a decoded entry [word, postings, [[variant, postings], …]] of the pages
-    whose document holds it (the word itself, or any "z" word), in word order."""
-    pages, positions, titles = tokens.doc[kept].tolist(), tokens.position[kept].tolist(), tokens.title[kept].tolist()
-    holds: list[set[str]] = [set() for _ in range(page_count)]
-    for page, token in zip(pages, written):
-        holds[page].add(token)
+def _word_items(tokens: ShardTokens, kept: np.ndarray, token_ids: list[int], ids: dict[str, int], at_end: list[bool],
+                forms: list[tuple[Forms, Forms]], prepared: PreparedShard) -> None:
+    """Add every word the kept tokens give to `prepared`: each on the pages whose document holds it (the word
+    itself, or any "z" word). A word with accented variants is added as a decoded entry [word, postings,
+    [[variant, postings], …]]; the others' entries are written by numpy (`entry_runs`)."""
+    number: dict[tuple[str, str | None], int] = {}  # (word, variant) → its number, in word order
+    for pair in sorted({pair for both in forms for group in both for pair in group},
+                       key=lambda pair: (pair[0], pair[1] is not None, pair[1] or "")):
+        number[pair] = len(number)
+    pairs = list(number)
+    starts, flat = [0], []  # the numbers of the pairs of token t inside a block: flat[starts[2t]:starts[2t + 1]]
+    for both in forms:
+        for group in both:
+            flat += [number[pair] for pair in group]
+            starts.append(len(flat))
+    first = np.asarray(starts, np.int64)
+    key = 2 * np.asarray(token_ids, np.int64) + np.asarray(at_end, np.int64)
+    count = first[key + 1] - first[key]
+    row = np.repeat(np.arange(len(key)), count)  # each word of each kept token: the token's row
+    within = np.arange(int(count.sum())) - np.repeat(np.cumsum(count) - count, count)
+    pair = np.asarray(flat, np.int64)[first[key][row] + within]
+    page = tokens.doc[kept][row]
+    # Kept where the document holds the word it is shown as: a "z" word, or one of the document's own tokens.
+    shown = np.array([-1 if (variant or word).startswith(LATIN_MARK) else ids.get(variant or word, -2)
+                      for word, variant in pairs] or [0], np.int64)[pair]
+    held = np.unique(tokens.doc[kept] * len(ids) + np.asarray(token_ids, np.int64))
+    keep = (shown == -1) | ((shown >= 0) & np.isin(page * len(ids) + shown, held))
+    pair, page, row = pair[keep], page[keep], row[keep]
+    position, title = tokens.position[kept][row], tokens.title[kept][row]
+
+    varied = {pairs[n][0] for n in np.unique(pair).tolist() if pairs[n][1] is not None}
+    side = np.array([word in varied for word, _variant in pairs] or [False])[pair]
     found: dict[tuple[str, str | None], list[tuple[int, int, bool]]] = defaultdict(list)
-    for token, page, position, title, end in zip(token_ids, pages, positions, titles, at_end):
-        for word, variant in forms[token][end]:
-            shown = word if variant is None else variant
-            if shown.startswith(LATIN_MARK) or shown in holds[page]:
-                found[(word, variant)].append((page, position, title))  # in page and position order
+    for n, at, place, in_title in zip(pair[side].tolist(), page[side].tolist(), position[side].tolist(),
+                                      title[side].tolist()):
+        found[pairs[n]].append((at, place, in_title))  # in page and position order
     entries: dict[str, tuple[list, dict[str, list]]] = {}
     for (word, variant), places in found.items():
         main, variants = entries.setdefault(word, ([], {}))
@@ -183,8 +207,13 @@ def _word_items(tokens: ShardTokens, kept: np.ndarray, written: list[str], token
             main += _postings(places)
         else:
             variants[variant] = _postings(places)
-    return [(word, [word, main, [[variant, variants[variant]] for variant in sorted(variants)]])
-            for word, (main, variants) in sorted(entries.items())]
+    for word, (main, variants) in sorted(entries.items()):
+        prepared.add_item(word, [word, main, [[variant, variants[variant]] for variant in sorted(variants)]])
+    plain = ~side
+    for run in entry_runs(pair[plain], page[plain], position[plain], title[plain], len(tokens.counts),
+                          lambda numbers: [pairs[n][0] for n in numbers.tolist()],
+                          lambda _numbers, texts: np.array([bucket_of(text) for text in texts], np.int64)):
+        prepared.add_run(*run)
 
 
 def _postings(places: list[tuple[int, int, bool]]) -> list[list]:

@@ -173,8 +173,11 @@ def test_a_page_missing_from_the_documents_is_refused(tmp_path: Path, monkeypatc
         run_pagefind(documents, bundle)
 
     monkeypatch.setattr(search, "run_pagefind", with_a_stranger)
+    with pytest.raises(SiteGenError, match=r"the pages \[.*'/stranger/'.*\] where the learning document is the only one"):
+        index_shard(documents(5), tmp_path / "shard")  # written by site_gen/search_shard.py
+    monkeypatch.setattr(search, "plain_fields", lambda doc: False)  # the Pagefind way
     with pytest.raises(SiteGenError, match="'/stranger/' is not among the documents"):
-        index_shard(documents(5), tmp_path / "shard")
+        index_shard(documents(5), tmp_path / "shard-pagefind")
 
 
 def test_a_bundle_of_another_shape_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

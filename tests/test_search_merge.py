@@ -279,3 +279,30 @@ def test_documents_made_from_markdown_are_indexed_as_their_paragraphs(tmp_path: 
     index_bundle(made, tmp_path / "made", shard_size=5)
     assert decoded(tmp_path / "lazy") == decoded(tmp_path / "made")
     assert fragments(tmp_path / "lazy") == fragments(tmp_path / "made")
+
+
+def test_fields_pagefind_would_rewrite_send_their_shard_the_pagefind_way(tmp_path: Path,
+                                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    from dataclasses import replace
+
+    odd = [" 来源", "来源 ", "来源  甲", "来源\t甲", "来源\n甲", "来源\u00a0甲", "来源\u3000甲"]
+    docs = documents(20)
+    for n, value in enumerate(odd):  # one odd value in each of shards 1 and 3 (shard_size 5); shards 0 and 2 plain
+        docs[5 + n % 2 * 10 + n // 2] = replace(docs[5 + n % 2 * 10 + n // 2], source=value,
+                                                filters=(("zone", value), ("zone", value)) if n == 2 else ())
+    assert [search.plain_fields(doc) for doc in docs[:5] + docs[10:15]] == [True] * 10
+    assert not any(search.plain_fields(doc) for doc in docs[5:9] + docs[15:18])
+    assert not search.plain_fields(replace(docs[0], date="2024-1-5"))
+    assert not search.plain_fields(replace(docs[0], filters=(("zone", "甲"), ("zone", "甲"))))
+    assert not search.plain_fields(replace(docs[0], title=""))
+    written = []
+    real = search.write_shard
+    monkeypatch.setattr(search, "write_shard", lambda folder, docs, *rest: written.append(docs[0].path)
+                        or real(folder, docs, *rest))
+    index_bundle(docs, tmp_path / "merged", shard_size=5, workers=1, store=tmp_path / "store")
+    assert written == [docs[0].path, docs[10].path]  # the other two shards: the Pagefind way
+    write_documents(docs, tmp_path / "documents")
+    run_pagefind(tmp_path / "documents", tmp_path / "raw")
+    merged, raw = decoded(tmp_path / "merged"), decoded(tmp_path / "raw")
+    assert merged[0] == own_words(raw[0]) and merged[1] == raw[1] and merged[3] == raw[3] == 20
+    assert fragments(tmp_path / "merged") == fragments(tmp_path / "raw")  # "来源 甲" as Pagefind reads it
