@@ -221,7 +221,8 @@ def _build(options: BuildOptions, collector: CollectorPause) -> BuildReport:
         global_key = inputs or repr(config)  # code, config, templates: what every page's bytes depend on
         files = {id(entry[3]): Fingerprints.file_digest(name, entry[2]) for name, entry in memo.items()} if memo else None
         fingerprints = Fingerprints(global_key, model.articles, files)
-        pages, plan_memo = plan_pages(model, config, cache.load(PLAN_MEMO) if cache else None, fingerprints.digest)
+        pages, plan_memo = plan_pages(model, config, cache.load(PLAN_MEMO) if cache else None, fingerprints.digest,
+                                      workers_for(2 * len(model.articles), options.jobs))  # ~2 pages an article
     collector.freeze()
     with report.stage("write"):
         spare = _spare(record, options.out_dir)

@@ -63,9 +63,12 @@ SENTINEL = "。"  # ends a rest block whose last token was left out
 # none but codes. No text gives this token ("_" is punctuation to code_tokens, and letters after it get a
 # "z" word of their own), and the merge drops it with every word the documents were not written with.
 TAIL = "_0"
-# Characters Pagefind reads as spaces though Python does not split on them: the texts get a space there, so the
-# tokens are Pagefind's words (a test runs Pagefind over every character of the BMP and the emoji plane).
+# Characters Pagefind deletes from a word though Python does not split on them (a test runs Pagefind over every
+# character of the BMP and the emoji plane). code_tokens puts a space between a "z" word or a code and what
+# follows, so there one ends a token as a space would; inside a run of other characters ("©\u200b®") Pagefind
+# reads the run as one word without it ("©®"): ShardTokens deletes it there (`_without_joiners`).
 PAGEFIND_SPACES = "\u200b"  # ZERO WIDTH SPACE
+_JOINERS = re.compile(f"[{PAGEFIND_SPACES}]+")
 _DIGITS = "0123456789abcdefghijklmnopqrstuvwxyz"
 _SQUARE = 36 * 36  # a code's first digit is worth 36²
 _BASE = 36 ** CODE_LENGTH  # a word's number: first code × _BASE + second code, or + _ALONE for a lone code
@@ -81,7 +84,8 @@ class ShardTokens:
 
     def __init__(self, documents: Sequence[tuple[Sequence[str], str]]) -> None:
         blocks_of = np.array([len(paragraphs) + 1 for paragraphs, _title in documents], np.int64)
-        self.text = _BLOCK_END.join(text for paragraphs, title in documents for text in (*paragraphs, title))
+        self.text = _without_joiners(_BLOCK_END.join(text for paragraphs, title in documents
+                                                     for text in (*paragraphs, title)))
         self.points = points = np.frombuffer(self.text.encode("utf-32-le", "surrogatepass"), _POINT)
         block_count = int(blocks_of.sum())
         self.separators = np.flatnonzero(points == _BLOCK_END_POINT)  # where each block but the first starts, less 1
@@ -301,6 +305,24 @@ def character_tables() -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     return kind, number, safe, folded
 
 
+def _without_joiners(text: str) -> str:
+    """The text without the PAGEFIND_SPACES that sit between two characters of a run of other characters (neither
+    space, Han nor a letter or digit of a "z" word): Pagefind reads such a run as one word without them."""
+    if not _JOINERS.search(text):
+        return text
+    kind = character_tables()[0]
+
+    def other(char: str) -> bool:
+        return (kind[ord(char)] if ord(char) <= 0xFFFF else _kind(char)) == _OTHER
+
+    def joined(match: re.Match[str]) -> str:
+        start, end = match.span()
+        inside = 0 < start and end < len(text) and other(text[start - 1]) and other(text[end])
+        return "" if inside else match.group()
+
+    return _JOINERS.sub(joined, text)
+
+
 def _kind(char: str) -> int:
     """What code_tokens makes of a character that is not Han: a space (Python splits there, or Pagefind does), a
     letter or digit of a "z" word, or other."""
@@ -445,20 +467,22 @@ def code_runs(tokens: ShardTokens, docs: Sequence[int]) -> list[tuple]:
     def buckets(numbers: np.ndarray, _texts: list[str]) -> np.ndarray:
         return numbers // _BASE // _SQUARE + 1  # the first digit's bucket, as search_merge.bucket_of
 
+    # The title comes after the body: in text order, a page's locations are in weight order too.
     return entry_runs(tokens.numbers[code], _pages_of(docs)[tokens.doc[code]], tokens.position[code],
-                      tokens.title[code], len(docs), texts, buckets)
+                      np.where(tokens.title[code], TITLE_MARK, BODY_MARK), len(docs), texts, buckets)
 
 
-def entry_runs(words: np.ndarray, page: np.ndarray, position: np.ndarray, title: np.ndarray, page_count: int,
+def entry_runs(words: np.ndarray, page: np.ndarray, position: np.ndarray, weight: np.ndarray, page_count: int,
                texts: Callable[[np.ndarray], list[str]], buckets: Callable[[np.ndarray, list[str]], np.ndarray]) \
         -> list[tuple]:
-    """The entries of words found at (page, position, in the title), each location given in text order: per
-    bucket, the arguments of PreparedShard.add_run (`code_runs` says how). `words`: each location's word number,
-    in an order that keeps each bucket's words together; `texts`: the numbers' words; `buckets`: their buckets."""
+    """The entries of words found at (page, position, weight marker: BODY_MARK, TITLE_MARK or another), the
+    locations of each page in weight order and within one weight in text order: per bucket, the arguments of
+    PreparedShard.add_run (`code_runs` says how). `words`: each location's word number, in an order that keeps
+    each bucket's words together; `texts`: the numbers' words; `buckets`: their buckets."""
     if not len(words):
         return []
     order = np.argsort(words * page_count + page, kind="stable")
-    words, page, position, title = words[order], page[order], position[order], title[order]
+    words, page, position, weight = words[order], page[order], position[order], weight[order]
 
     size = len(words)
     new_word = np.ones(size, bool)
@@ -466,7 +490,7 @@ def entry_runs(words: np.ndarray, page: np.ndarray, position: np.ndarray, title:
     new_posting = new_word.copy()
     new_posting[1:] |= page[1:] != page[:-1]
     new_run = new_posting.copy()
-    new_run[1:] |= title[1:] != title[:-1]
+    new_run[1:] |= weight[1:] != weight[:-1]
     posting_starts = np.flatnonzero(new_posting)
     locations = np.diff(np.append(posting_starts, size)) + np.add.reduceat(new_run.astype(np.int64), posting_starts)
     later = new_posting & ~new_word  # a posting after the word's first: [difference, …] opens it here
@@ -476,7 +500,7 @@ def entry_runs(words: np.ndarray, page: np.ndarray, position: np.ndarray, title:
     slots = [(4, 3, later),  # [ of the posting
              (0, page - previous_page, later),  # its page difference
              (4, locations[np.cumsum(new_posting) - 1], new_posting),  # [ of its locations
-             (1, np.where(title, TITLE_MARK, BODY_MARK), new_run),  # weight marker
+             (1, weight, new_run),  # weight marker
              (0, position - np.where(new_run, 0, previous_position), None),  # from the last
              (4, 0, np.append(new_posting[1:], True))]  # ] and the empty metadata locations
     stream, token_ends = _cbor(slots, size)

@@ -18,10 +18,12 @@ How:
 - The words: each distinct token Pagefind reads (a "z" word, or punctuation it may index) is written twice in
   one block of a learning document, once inside the block and once at its end, where Pagefind reads it with
   the "." it writes after a block's last word. One Pagefind run over that document (0.03 s) tells which
-  words, and accented variants, each token gives in either place, and whether it gets the "."; each such token
-  of the shard then gives those words at its own position, kept only where its document holds the word
-  (search_merge._own_entry's rule). The run's bundle gives the shard Pagefind's code and entry file.
-tests/test_search_merge.py checks both ways against one Pagefind run over the whole documents.
+  words, and accented variants, each token gives in either place, with what weight (a part cut out of a word
+  at a change of case weighs half), and whether it gets the "."; each such token of the shard then gives
+  those words at its own position, kept only where its document holds the word (search_merge._own_entry's
+  rule), a page's locations listed weight by weight as Pagefind lists them. The run's bundle gives the shard Pagefind's code and entry file.
+tests/test_search_merge.py and tests/test_search_shard.py (a seeded fuzz test) check both ways against each other
+and against one Pagefind run over the whole documents.
 """
 
 from __future__ import annotations
@@ -51,12 +53,13 @@ if TYPE_CHECKING:
     from site_gen.search import IndexDocument
 
 LEARNING_PAGE = "site-gen-learn/index.html"
-_BODY, _TITLE = -(BODY_MARK + 1), -(TITLE_MARK + 1)  # the weight markers as decoded CBOR integers
 # Whitespace Pagefind would trim, collapse or keep, told apart only by trying: a value with any of it is not plain.
 _NOT_PLAIN = re.compile(r"^ | $|  |[^\S ]")
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
-Forms = list[tuple[str, "str | None"]]  # (word, the accented variant it is indexed as, or None)
+# (word, the accented variant it is indexed as or None, its weight marker in a <p>: BODY_MARK, or half of it for
+# a part Pagefind cuts out of a word at a change of case, "ziPhone" → "zi", "phone")
+Forms = list[tuple[str, "str | None", int]]
 
 
 def plain_fields(doc: IndexDocument) -> bool:
@@ -138,10 +141,10 @@ def _learn(distinct: list[str], folder: Path, run_pagefind: Callable[[Path, Path
         for word, data in _word_entries(chunk):
             _word, postings, variants = _decoded_entry(word, data, chunk)
             for variant, variant_postings in [(None, postings), *variants]:
-                for position in _positions(variant_postings):
+                for position, weight in _positions(variant_postings):
                     number, end = divmod(position, 2)
                     if number < len(distinct):  # else the TAIL
-                        forms[number][end].append((word, variant))
+                        forms[number][end].append((word, variant, weight))
     for part in ("fragment", "index", "filter"):
         shutil.rmtree(folder / part, ignore_errors=True)
         (folder / part).mkdir()
@@ -149,57 +152,64 @@ def _learn(distinct: list[str], folder: Path, run_pagefind: Callable[[Path, Path
     return forms, dotted, meta_hash.rpartition("_")[0], meta[0]
 
 
-def _positions(postings: list) -> list[int]:
-    """The positions of a decoded entry's postings: after each weight marker, the first as it is, the others
-    as differences from the one before."""
+def _positions(postings: list) -> list[tuple[int, int]]:
+    """The (position, weight marker) of a decoded entry's postings: after each marker -(weight + 1), the first
+    position as it is, the others as differences from the one before."""
     out = []
     for _difference, locs, _meta_locs in postings:
-        at = 0
+        at = weight = 0
         for loc in locs:
             if loc < 0:
-                at = 0
+                at, weight = 0, -loc - 1
                 continue
             at += loc
-            out.append(at)
+            out.append((at, weight))
     return out
 
 
 def _word_items(tokens: ShardTokens, kept: np.ndarray, token_ids: list[int], ids: dict[str, int], at_end: list[bool],
                 forms: list[tuple[Forms, Forms]], prepared: PreparedShard) -> None:
     """Add every word the kept tokens give to `prepared`: each on the pages whose document holds it (the word
-    itself, or any "z" word). A word with accented variants is added as a decoded entry [word, postings,
-    [[variant, postings], …]]; the others' entries are written by numpy (`entry_runs`)."""
+    itself, or any "z" word), with its weight there (its learnt weight in a <p>, times 7 in the title). A word
+    with accented variants is added as a decoded entry [word, postings, [[variant, postings], …]]; the others'
+    entries are written by numpy (`entry_runs`)."""
     number: dict[tuple[str, str | None], int] = {}  # (word, variant) → its number, in word order
-    for pair in sorted({pair for both in forms for group in both for pair in group},
+    for pair in sorted({(word, variant) for both in forms for group in both for word, variant, _weight in group},
                        key=lambda pair: (pair[0], pair[1] is not None, pair[1] or "")):
         number[pair] = len(number)
     pairs = list(number)
-    starts, flat = [0], []  # the numbers of the pairs of token t inside a block: flat[starts[2t]:starts[2t + 1]]
+    starts, flat, weights = [0], [], []  # token t inside a block gives flat[starts[2t]:starts[2t + 1]]
     for both in forms:
         for group in both:
-            flat += [number[pair] for pair in group]
+            flat += [number[(word, variant)] for word, variant, _weight in group]
+            weights += [weight for _word, _variant, weight in group]
             starts.append(len(flat))
     first = np.asarray(starts, np.int64)
     key = 2 * np.asarray(token_ids, np.int64) + np.asarray(at_end, np.int64)
     count = first[key + 1] - first[key]
     row = np.repeat(np.arange(len(key)), count)  # each word of each kept token: the token's row
     within = np.arange(int(count.sum())) - np.repeat(np.cumsum(count) - count, count)
-    pair = np.asarray(flat, np.int64)[first[key][row] + within]
+    given = first[key][row] + within
+    pair, weight = np.asarray(flat, np.int64)[given], np.asarray(weights, np.int64)[given]
     page = tokens.doc[kept][row]
     # Kept where the document holds the word it is shown as: a "z" word, or one of the document's own tokens.
     shown = np.array([-1 if (variant or word).startswith(LATIN_MARK) else ids.get(variant or word, -2)
                       for word, variant in pairs] or [0], np.int64)[pair]
     held = np.unique(tokens.doc[kept] * len(ids) + np.asarray(token_ids, np.int64))
     keep = (shown == -1) | ((shown >= 0) & np.isin(page * len(ids) + shown, held))
-    pair, page, row = pair[keep], page[keep], row[keep]
-    position, title = tokens.position[kept][row], tokens.title[kept][row]
+    pair, page, row, weight = pair[keep], page[keep], row[keep], weight[keep]
+    position = tokens.position[kept][row]
+    weight = np.where(tokens.title[kept][row], weight * TITLE_MARK // BODY_MARK, weight)
+    # A page's locations in weight order, then text order, as Pagefind lists them.
+    order = np.lexsort((position, weight, page))
+    pair, page, position, weight = pair[order], page[order], position[order], weight[order]
 
     varied = {pairs[n][0] for n in np.unique(pair).tolist() if pairs[n][1] is not None}
     side = np.array([word in varied for word, _variant in pairs] or [False])[pair]
-    found: dict[tuple[str, str | None], list[tuple[int, int, bool]]] = defaultdict(list)
-    for n, at, place, in_title in zip(pair[side].tolist(), page[side].tolist(), position[side].tolist(),
-                                      title[side].tolist()):
-        found[pairs[n]].append((at, place, in_title))  # in page and position order
+    found: dict[tuple[str, str | None], list[tuple[int, int, int]]] = defaultdict(list)
+    for n, at, place, mark in zip(pair[side].tolist(), page[side].tolist(), position[side].tolist(),
+                                  weight[side].tolist()):
+        found[pairs[n]].append((at, place, mark))  # in page, weight and position order
     entries: dict[str, tuple[list, dict[str, list]]] = {}
     for (word, variant), places in found.items():
         main, variants = entries.setdefault(word, ([], {}))
@@ -210,23 +220,24 @@ def _word_items(tokens: ShardTokens, kept: np.ndarray, token_ids: list[int], ids
     for word, (main, variants) in sorted(entries.items()):
         prepared.add_item(word, [word, main, [[variant, variants[variant]] for variant in sorted(variants)]])
     plain = ~side
-    for run in entry_runs(pair[plain], page[plain], position[plain], title[plain], len(tokens.counts),
+    for run in entry_runs(pair[plain], page[plain], position[plain], weight[plain], len(tokens.counts),
                           lambda numbers: [pairs[n][0] for n in numbers.tolist()],
                           lambda _numbers, texts: np.array([bucket_of(text) for text in texts], np.int64)):
         prepared.add_run(*run)
 
 
-def _postings(places: list[tuple[int, int, bool]]) -> list[list]:
-    """[page difference, locs, []] per page of (page, position, in the title) in order: a weight marker where
-    each run of one weight starts, its first position as it is, the others as differences."""
+def _postings(places: list[tuple[int, int, int]]) -> list[list]:
+    """[page difference, locs, []] per page of (page, position, weight marker) in page, weight and position order:
+    a marker -(weight + 1) where each run of one weight starts, its first position as it is, the others as
+    differences."""
     out, previous = [], 0
     for page, group in itertools.groupby(places, key=itemgetter(0)):
         locs: list[int] = []
         weight, was = None, 0
-        for _page, position, title in group:
-            if title != weight:
-                locs.append(_TITLE if title else _BODY)
-                weight, was = title, 0
+        for _page, position, mark in group:
+            if mark != weight:
+                locs.append(-(mark + 1))
+                weight, was = mark, 0
             locs.append(position - was)
             was = position
         out.append([page - previous, locs, []])

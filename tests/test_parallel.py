@@ -3,12 +3,13 @@ rendering in one process — cold, and incremental after an edit."""
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
 import pytest
 
-from site_gen import incremental
+from site_gen import incremental, pages
 from site_trees import assert_same_tree, build_site, generated_content
 
 N = 80
@@ -23,6 +24,7 @@ def test_parallel_cold_build_equals_serial(archive: Path, tmp_path: Path, monkey
     site = tmp_path / "site"
     shutil.copytree(archive, site)
     monkeypatch.setattr(incremental, "CHUNK", 16)  # many small tasks, so both workers render and interleave
+    monkeypatch.setattr(pages, "PARALLEL_MIN_TASKS", 0)  # related lists and mentions made in two processes too
     serial = build_site(site, "serial", cache=False, jobs=1)
     parallel = build_site(site, "parallel", cache=False, jobs=2)
     assert parallel.rendered == serial.rendered == serial.pages > 2 * 16
@@ -34,6 +36,7 @@ def test_parallel_incremental_build_equals_serial_cold(archive: Path, tmp_path: 
     site = tmp_path / "site"
     shutil.copytree(archive, site)
     monkeypatch.setattr(incremental, "CHUNK", 16)
+    monkeypatch.setattr(pages, "PARALLEL_MIN_TASKS", 0)
     build_site(site, "public", jobs=2)
     files = sorted((site / "content").glob("*.md"))
     files[10].write_text(files[10].read_text(encoding="utf-8") + "\n补充报道：项目已投产。\n", encoding="utf-8")
@@ -48,3 +51,29 @@ def test_auto_workers_only_for_large_sites() -> None:
     assert incremental.workers_for(10, None) == 1
     assert incremental.workers_for(10, 3) == 3
     assert incremental.workers_for(incremental.PARALLEL_MIN_PAGES, 1) == 1
+
+
+def test_related_lists_and_mentions_made_ahead_in_two_processes_give_the_same_plan(
+        archive: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from site_gen.config import load_config
+    from site_gen.content import read_articles
+    from site_gen.enrich.gazetteer import data_file, load_gazetteer
+    from site_gen.enrich.regions import load_region_table
+    from site_gen.model import build_model
+
+    articles, problems = read_articles(archive / "content")
+    assert not problems
+    model = build_model(articles, load_gazetteer(None), load_region_table(data_file("counties.yml", None)))
+    config = load_config(None)
+    made: list[int] = []
+    monkeypatch.setattr(pages, "PARALLEL_MIN_TASKS", 0)
+    serial = pages.Planner(model, config)
+    serial.prepare(1)
+    assert serial._mentions == {} and serial.memo.related == {}  # one process: each made as the plan asks
+    ahead = pages.Planner(model, config)
+    real = ahead.rank_related
+    monkeypatch.setattr(ahead, "rank_related", lambda article: made.append(os.getpid()) or real(article))
+    ahead.prepare(2)
+    assert made == []  # made in the worker processes, not in this one
+    assert len(ahead.memo.related) == N and ahead._mentions
+    assert ahead.plan() == serial.plan() and ahead.memo == serial.memo and made == []

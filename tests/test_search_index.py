@@ -118,8 +118,9 @@ def test_shard_tokens_are_code_tokens_and_contents_are_their_text(seed: int) -> 
         return "".join(rng.choice(_FUZZ_ALPHABET) for _ in range(rng.randint(0, longest)))
 
     docs = [([text(60) for _ in range(rng.randint(0, 4))], text(12)) for _ in range(rng.randint(1, 40))]
-    def words(block: str) -> str:  # Pagefind's spaces are spaces to the index
-        return code_tokens("".join(" " if char in PAGEFIND_SPACES else char for char in block))
+    def words(block: str) -> str:  # the tokens of code_tokens as Pagefind reads them: without its spaces
+        return " ".join(token for token in (t.translate({ord(c): None for c in PAGEFIND_SPACES})
+                                            for t in code_tokens(block).split()) if token)
 
     tokens = ShardTokens(docs)
     made = [tokens.token(n) for n in range(len(tokens.starts))]
