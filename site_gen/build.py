@@ -32,8 +32,8 @@ from site_gen.enrich.gazetteer import Gazetteer, data_file, load_gazetteer
 from site_gen.enrich.regions import RegionTable, load_region_table
 from site_gen.incremental import Fingerprints, Previous, render_site, search_key, workers_for
 from site_gen.model import build_model
-from site_gen.output import (build_lock, check_paths, link_or_copy, link_tree, prepare_staging, prune, seed_spare,
-                             spare_dir, swap_in)
+from site_gen.output import (build_lock, check_paths, link_or_copy, link_tree, prepare_staging, prune, finish_spare,
+                             spare_dir, start_spare, swap_in, wait_spare)
 from site_gen.pages import markdown_to_html, plan_pages
 from site_gen.progress import NoProgress, ProgressHook
 from site_gen.render import PageRenderer, make_environment, resolve_theme
@@ -240,26 +240,35 @@ def _build(options: BuildOptions, collector: CollectorPause) -> BuildReport:
         report.pages = len(pages)
         report.rendered = outcome.rendered
         report.bytes_written = static_bytes + outcome.bytes
-    indexed_key = None
-    if options.search:
-        with report.stage("search index"):
-            # The index is made of the articles alone (not templates or config): a theme edit keeps it.
-            indexed_key = search_key(code_key(), fingerprints, model.articles, sorted(model.region_cities.items()))
-            if record and (record.search == indexed_key or options.search_later) \
-                    and all((options.out_dir / p).exists() for p in SEARCH_FILES):
-                link_tree(options.out_dir / "pagefind", stage / "pagefind")
-                link_or_copy(options.out_dir / "search" / "query.json", stage / "search" / "query.json")
-                if record.search != indexed_key:  # search_later: the index stays the previous one for now
-                    report.search_pending, indexed_key = True, record.search
-            else:
-                # The prepared shards live in the cache: an edit re-indexes its shard only (search.py).
-                index_site(stage, model, cache.folder / SHARD_STORE if cache else None,
-                           reference_phrases(gazetteer, region_table))
-                report.search_indexed = True
-    with report.stage("publish"):
-        swap_in(stage, options.out_dir, keep_previous=cache is not None)
-        if cache and record is None:  # no record of the site replaced: the next build recycles a copy of this one
-            seed_spare(options.out_dir, SEARCH_FILES)
+    # No record of the site this build replaces: the next build recycles a copy of this one, made meanwhile
+    # (output.start_spare) by a child process that the search stage leaves time for.
+    copying = start_spare(stage, options.out_dir) if cache and record is None else None
+    try:
+        indexed_key = None
+        if options.search:
+            with report.stage("search index"):
+                # The index is made of the articles alone (not templates or config): a theme edit keeps it.
+                indexed_key = search_key(code_key(), fingerprints, model.articles, sorted(model.region_cities.items()))
+                if record and (record.search == indexed_key or options.search_later) \
+                        and all((options.out_dir / p).exists() for p in SEARCH_FILES):
+                    link_tree(options.out_dir / "pagefind", stage / "pagefind")
+                    link_or_copy(options.out_dir / "search" / "query.json", stage / "search" / "query.json")
+                    if record.search != indexed_key:  # search_later: the index stays the previous one for now
+                        report.search_pending, indexed_key = True, record.search
+                else:
+                    # The prepared shards live in the cache: an edit re-indexes its shard only (search.py).
+                    index_site(stage, model, cache.folder / SHARD_STORE if cache else None,
+                               reference_phrases(gazetteer, region_table))
+                    report.search_indexed = True
+        with report.stage("publish"):
+            spare_made = wait_spare(copying)  # before the staging folder moves
+            swap_in(stage, options.out_dir, keep_previous=cache is not None)
+            if cache and record is None:
+                finish_spare(spare_made, options.out_dir, SEARCH_FILES)
+    finally:
+        if copying is not None and copying.poll() is None:  # the build failed before publishing
+            copying.kill()
+            copying.wait()
     if cache:
         kept = record or OutputRecord(inputs, {}, 0, outcome.pages, static=tuple(static_paths))
         cache.save(cache.output_name(options.out_dir), OutputRecord(

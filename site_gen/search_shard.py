@@ -109,8 +109,8 @@ def write_shard(folder: Path, docs: Sequence[IndexDocument], urls: Sequence[str]
 
 def _learn(distinct: list[str], folder: Path, run_pagefind: Callable[[Path, Path], None]) \
         -> tuple[list[tuple[Forms, Forms]], list[bool], str, str]:
-    """For each distinct token: its words inside a block and at a block's end, and whether Pagefind writes a "."
-    after it at a block's end; the bundle's language and Pagefind's version. The bundle Pagefind makes of the
+    """For each distinct token: its words (each with its variant and weight, `Forms`) inside a block and at a
+    block's end, and whether Pagefind writes a "." after it at a block's end; the bundle's language and Pagefind's version. The bundle Pagefind makes of the
     learning document is left in `folder` without its pages, words, filters and meta: Pagefind's code and
     entry file."""
     with tempfile.TemporaryDirectory(prefix="site-gen-learn-") as tmp:

@@ -313,3 +313,56 @@ def test_an_incremental_build_pauses_the_collector_for_its_model_and_leaves_it_a
         gc.enable()
         gc.unfreeze()
     assert kept
+
+
+@pytest.mark.parametrize("way", ["cp", "python"])
+def test_a_cold_build_leaves_a_spare_of_its_site_without_the_search_index(
+        site: Path, monkeypatch: pytest.MonkeyPatch, way: str) -> None:
+    """The spare of a cold build is made while the search stage runs (`cp -al` of the staging folder), or, where
+    cp cannot, hard-linked from the published site: either way the site's files, less the search index the
+    next build makes anew (or links from the site), sharing the published files' inodes."""
+    from site_gen import build, output
+
+    started: list[Path] = []
+    if way == "python":
+        monkeypatch.setattr(build, "start_spare", lambda stage, out_dir: started.append(stage))
+    else:
+        real = output.start_spare
+        monkeypatch.setattr(build, "start_spare", lambda stage, out_dir: started.append(stage) or real(stage, out_dir))
+    build_site(site, "public", search=True)
+    assert len(started) == 1
+    public, spare = site / "public", site / ".public.spare"
+    files = {p.relative_to(public).as_posix() for p in public.rglob("*") if p.is_file()}
+    spared = {p.relative_to(spare).as_posix() for p in spare.rglob("*") if p.is_file()}
+    searched = {f for f in files if f.startswith("pagefind/") or f == "search/query.json"}
+    assert searched and "search/index.html" in files and spared == files - searched
+    assert all(os.stat(public / f).st_ino == os.stat(spare / f).st_ino for f in spared)
+    assert not (site / ".public.spare.new").exists()
+    path = middle_article(site)  # and the next build recycles it
+    path.write_text(path.read_text(encoding="utf-8") + "\n又一段。\n", encoding="utf-8")
+    inode = os.stat(spare).st_ino
+    build_site(site, "public", search=True)
+    assert os.stat(public).st_ino == inode
+    build_site(site, "cold", cache=False, search=True)
+    assert_same_tree(site / "cold", public)
+
+
+def test_a_cold_build_that_fails_in_its_search_stage_leaves_no_spare(site: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from site_gen import build, output
+    from site_gen.diagnostics import SiteGenError
+
+    copies: list = []
+    real = output.start_spare
+    monkeypatch.setattr(build, "start_spare", lambda stage, out_dir: copies.append(real(stage, out_dir)) or copies[-1])
+
+    def failing(*args, **kwargs):  # noqa: ANN002, ANN003
+        raise SiteGenError([])
+
+    monkeypatch.setattr(build, "index_site", failing)
+    with pytest.raises(SiteGenError):
+        build_site(site, "public", search=True)
+    assert copies[0] is None or copies[0].poll() is not None  # waited for or killed, never left running
+    assert not (site / "public").exists() and not (site / ".public.spare").exists()
+    monkeypatch.undo()
+    build_site(site, "public", search=True)  # a partial copy left behind is made again
+    assert (site / ".public.spare").is_dir() and not (site / ".public.spare.new").exists()
