@@ -30,7 +30,7 @@ from site_gen.content import read_articles
 from site_gen.diagnostics import Diagnostic, SiteGenError
 from site_gen.enrich.gazetteer import Gazetteer, data_file, load_gazetteer
 from site_gen.enrich.regions import RegionTable, load_region_table
-from site_gen.incremental import Fingerprints, Previous, render_site, search_key, workers_for
+from site_gen.incremental import PARALLEL_MIN_PAGES, Fingerprints, Previous, render_site, search_key, workers_for
 from site_gen.model import build_model
 from site_gen.output import (build_lock, check_paths, link_or_copy, link_tree, prepare_staging, prune, finish_spare,
                              spare_dir, start_spare, swap_in, wait_spare)
@@ -207,7 +207,8 @@ def _build(options: BuildOptions, collector: CollectorPause) -> BuildReport:
                 cache.save(cache.output_name(options.out_dir), record)
             return report
         memo = cache.load_sharded(cache.articles_name(options.content_dir)) if cache else None
-        articles, problems = read_articles(options.content_dir, memo)
+        # Every CPU unless told otherwise (`jobs`); read_articles uses a second one only for thousands of files.
+        articles, problems = read_articles(options.content_dir, memo, workers_for(PARALLEL_MIN_PAGES, options.jobs))
         if problems:
             raise SiteGenError(problems)
         published = [a for a in articles if options.drafts or not a.draft]

@@ -219,7 +219,7 @@ def link_tree(source: Path, target: Path) -> None:
             link_or_copy(Path(root) / name, target / relative / name)
 
 
-def link_or_copy(source: Path, target: Path) -> None:
+def link_or_copy(source: Path | str, target: Path | str) -> None:
     try:
         os.link(source, target)
     except OSError:

@@ -40,6 +40,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import cbor2
+import numpy as np
 
 from site_gen.search_canonical import format_error, read_payload
 from site_gen.search_text import CODE_LENGTH, CODE_PATTERN, han_char
@@ -130,7 +131,13 @@ class Companions:
 def companion_entry(word: str, pages: list[int]) -> bytes:
     """An index entry listing `pages` (ascending) without positions: CBOR of [word, [[page difference, [],
     []], …], []], written directly (cbor2 takes ten times longer)."""
-    body = b"".join(_page_entry(page - previous) for page, previous in zip(pages, [0, *pages]))
+    differences = np.diff(np.asarray(pages, np.int64), prepend=0)
+    if len(differences) and 0 <= differences.min() and differences.max() < 24:  # the usual: one byte each
+        heads = np.empty((len(differences), 4), np.uint8)
+        heads[:, 0], heads[:, 1], heads[:, 2:] = 0x83, differences, 0x80
+        body = heads.tobytes()
+    else:
+        body = b"".join(_page_entry(difference) for difference in differences.tolist())
     return b"\x83" + cbor2.dumps(word) + _array_header(len(pages)) + body + b"\x80"
 
 

@@ -77,3 +77,32 @@ def test_related_lists_and_mentions_made_ahead_in_two_processes_give_the_same_pl
     assert made == []  # made in the worker processes, not in this one
     assert len(ahead.memo.related) == N and ahead._mentions
     assert ahead.plan() == serial.plan() and ahead.memo == serial.memo and made == []
+
+
+def test_content_read_in_two_processes_equals_one(archive: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """read_articles with a second process: the same articles and problems in the same order, and the same memo,
+    cold and after edits (a changed file, a file rewritten unchanged, a broken one, a deleted one)."""
+    from site_gen import content
+
+    monkeypatch.setattr(content, "PARALLEL_MIN_FILES", 0)
+    folder = tmp_path / "content"
+    shutil.copytree(archive / "content", folder)
+    memos: dict[int, dict] = {1: {}, 2: {}}
+
+    def both() -> tuple:
+        read = {w: content.read_articles(folder, memos[w], workers=w) for w in (1, 2)}
+        assert read[1] == read[2] and memos[1].keys() == memos[2].keys()
+        assert all(memos[1][name][:3] == memos[2][name][:3] and memos[1][name][3] == memos[2][name][3] for name in memos[1])
+        return read[1]
+
+    articles, problems = both()
+    assert len(articles) == N and not problems and len(memos[1]) == N
+    files = sorted(folder.glob("*.md"))
+    files[3].write_text(files[3].read_text(encoding="utf-8") + "\n补充。\n", encoding="utf-8")
+    files[5].write_text(files[5].read_text(encoding="utf-8"), encoding="utf-8")  # same bytes, new mtime
+    files[7].write_text("---\ntitle: [\n---\n", encoding="utf-8")
+    files[9].unlink()
+    articles, problems = both()
+    assert len(articles) == N - 2 and len(problems) == 1 and files[7].name in problems[0].path
+    assert files[9].name not in memos[1] and files[7].name not in memos[1]
+    assert "补充" in next(a for a in articles if a.body.endswith("补充。")).body

@@ -195,3 +195,13 @@ def test_a_bundle_of_another_shape_is_refused(tmp_path: Path, monkeypatch: pytes
         monkeypatch.setattr(search, "run_pagefind", altered)
         with pytest.raises(SiteGenError, match=problem):
             index_shard(documents(5), tmp_path / f"out-{len(problem)}")
+
+
+def test_a_companion_entry_is_the_cbor_of_its_pages_without_positions() -> None:
+    from site_gen.search_chunks import companion_entry
+
+    rng = random.Random(3)
+    for pages in ([], [0], [3, 4, 5], list(range(0, 400, 2)), [0, 23, 47], [0, 24, 30, 1000, 70000],
+                  sorted(rng.sample(range(100_000), 3000))):  # one-byte differences only, and the others
+        differences = [page - previous for page, previous in zip(pages, [0, *pages])]
+        assert companion_entry("abc_", pages) == cbor2.dumps(["abc_", [[d, [], []] for d in differences], []])
