@@ -179,9 +179,7 @@ class ShardTokens:
         points = np.where(bmp, folded[np.where(bmp, self.points, 0)], self.points)
         text = points.astype(_POINT).tobytes().decode("utf-32-le", "surrogatepass")  # folded: places are the text's
         doc_starts = np.concatenate(([0], self.separators + 1))[self.first_block]
-        number_of = {phrase: n for n, phrase in enumerate(phrases)}
-        matches = np.array([(end, number_of[phrase]) for end, phrase in _automaton(tuple(phrases)).iter(text)],
-                           np.int64).reshape(-1, 2)
+        matches = np.array(list(_automaton(tuple(phrases)).iter(text)), np.int64).reshape(-1, 2)  # (end, number)
         pages = page_of[np.searchsorted(doc_starts, matches[:, 0], side="right") - 1]
         for key in np.unique(matches[:, 1] * len(docs) + pages).tolist():  # by phrase, then page
             found[phrases[key // len(docs)]].append(key % len(docs))
@@ -271,8 +269,8 @@ def _automaton(phrases: tuple[str, ...]):  # -> ahocorasick.Automaton
     import ahocorasick
 
     automaton = ahocorasick.Automaton()
-    for phrase in phrases:
-        automaton.add_word(phrase, phrase)
+    for number, phrase in enumerate(phrases):
+        automaton.add_word(phrase, number)  # a match gives (its end, the phrase's number)
     automaton.make_automaton()
     return automaton
 
