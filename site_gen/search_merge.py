@@ -375,6 +375,12 @@ def _merge_filters(shards: Sequence[Path], metas: list, offsets: list[int], bund
             into = values.setdefault(name, {})
             for value, value_pages in data[1]:
                 into.setdefault(value, []).extend(page + offset for page in value_pages)
+    return write_filters(bundle, values, language)
+
+
+def write_filters(bundle: Path, values: Mapping[str, Mapping[str, list[int]]], language: str) -> list[list[str]]:
+    """Write each filter's file, its values in code-point order (search_canonical.py), named as Pagefind names
+    them; returns the meta's list of [filter, file hash]."""
     listed, taken = [], {}
     for name in sorted(values):
         payload = cbor2.dumps([name, [[value, values[name][value]] for value in sorted(values[name])]])

@@ -40,13 +40,12 @@ from operator import itemgetter
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import cbor2
 import numpy as np
 
 from site_gen.search_canonical import format_error, short_name, write_meta, write_pagefind_file
 from site_gen.search_chunks import _word_entries
 from site_gen.search_index import BODY_MARK, TAIL, TITLE_MARK, ShardTokens, code_runs, entry_runs
-from site_gen.search_merge import PreparedShard, _decoded_entry, bucket_of, chunk_files, shard_pages
+from site_gen.search_merge import PreparedShard, _decoded_entry, bucket_of, chunk_files, shard_pages, write_filters
 from site_gen.search_text import LATIN_MARK
 
 if TYPE_CHECKING:
@@ -264,19 +263,12 @@ def _fragment(doc: IndexDocument, url: str, content: str, word_count: int) -> di
 
 
 def _filters(folder: Path, docs: Sequence[IndexDocument], language: str) -> list[list[str]]:
-    """Write each filter's file (its values in code-point order, as the merge writes them) and list them."""
+    """Write each filter's file (search_merge.write_filters) and list them."""
     values: dict[str, dict[str, list[int]]] = {}
     for page, doc in enumerate(docs):
         for name, value in doc.filters:
             values.setdefault(name, {}).setdefault(value, []).append(page)
-    listed, taken = [], {}
-    for name in sorted(values):
-        payload = cbor2.dumps([name, [[value, values[name][value]] for value in sorted(values[name])]])
-        filter_hash = short_name(language, payload, taken)
-        taken[filter_hash] = payload
-        write_pagefind_file(folder / "filter" / f"{filter_hash}.pf_filter", payload)
-        listed.append([name, filter_hash])
-    return listed
+    return write_filters(folder, values, language)
 
 
 def _write_entry(folder: Path, language: str, meta_hash: str, page_count: int) -> None:

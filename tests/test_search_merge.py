@@ -8,6 +8,7 @@ from __future__ import annotations
 import gzip
 import json
 import random
+import re
 from pathlib import Path
 
 import cbor2
@@ -122,19 +123,24 @@ def bundles(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFac
     return root / "merged", root / "single", root / "raw"
 
 
-def own_words(words: dict) -> dict:
-    """A decoded raw index with only what the documents were written with: each word at the positions of
-    the text where the document wrote it (a "z" word at every position Pagefind gives it); pages and words
-    left without positions dropped. Pagefind also puts words it cuts out of another ("zGDP" → "gdp", 蜭's
-    code) and the metadata's words into its index."""
+def own_words(words: dict, docs: list[IndexDocument]) -> dict:
+    """A decoded raw index with only what the documents were written with, by search_merge._own_entry's rule: a
+    "z" word at every position Pagefind gives it; a code where the document wrote it; any other word at every
+    position on a page whose text has it as a token of its own, not a code ("🙂 #🙂": Pagefind reads "#🙂" as
+    "🙂" too, and the page holds "🙂"); pages and words left without positions dropped. (Pagefind also cuts "gdp"
+    out of "zGDP", at a place where the text has no 蜭, whose code it is.)"""
     from site_gen.search_text import code_tokens
 
-    tokens = {document_url(d): [t for text in (*d.paragraphs, d.title) for t in code_tokens(text).split()]
-              for d in documents()}
+    # Pagefind deletes U+200B from a word: "©\u200b®" reads "©®", a lone one nothing.
+    tokens = {document_url(d): [t for text in (*d.paragraphs, d.title)
+                                for t in code_tokens(text).replace("\u200b", "").split()] for d in docs}
+    own_tokens = {url: {t for t in written if not CODE.fullmatch(t)} for url, written in tokens.items()}
 
     def kept(word: str, url: str, locs: list[int]) -> list[int]:
         if word.startswith("z"):
             return locs
+        if not CODE.fullmatch(word):
+            return locs if word in own_tokens[url] else []
         out, position, was = [], 0, 0
         for loc in locs:
             if loc < 0:
@@ -142,7 +148,7 @@ def own_words(words: dict) -> dict:
                 position = was = 0
                 continue
             position += loc
-            if tokens[url][position] == word:
+            if position < len(tokens[url]) and tokens[url][position] == word:
                 out.append(position - was)
                 was = position
         return [loc for n, loc in enumerate(out) if loc >= 0 or (n + 1 < len(out) and out[n + 1] >= 0)]
@@ -150,15 +156,17 @@ def own_words(words: dict) -> dict:
     own = {word: {url: (kept(word.partition(" → ")[2 if " → " in word else 0], url, locs), [])
                   for url, (locs, _meta) in pages.items()} for word, pages in words.items()}
     own = {word: {url: value for url, value in pages.items() if value[0]} for word, pages in own.items()}
-    # An accented word's entry may list no pages of its own, only its variants' ("znestle → znestlé").
     stems = {word.partition(" → ")[0] for word, pages in own.items() if pages}
     return {word: pages for word, pages in own.items() if pages or word in stems}
+
+
+CODE = re.compile(r"(?:[0-9a-l][0-9a-z]{2}){1,2}")  # a code word (search_text.code_tokens): one or two codes
 
 
 def test_merged_shards_equal_one_pagefind_run_on_the_documents_own_words(bundles: tuple[Path, Path, Path]) -> None:
     merged, single, raw = (decoded(b) for b in bundles)
     assert merged[3] == single[3] == raw[3] == 45
-    assert merged[0] == single[0] == own_words(raw[0])  # every word: the same pages and positions
+    assert merged[0] == single[0] == own_words(raw[0], documents())  # every word: the same pages and positions
     assert "znestle → znestlé" in merged[0] and "z5g" in merged[0]  # accented variants, across shards
     assert merged[1] == single[1] == raw[1]  # filters
     assert fragments(bundles[0]) == fragments(bundles[2])  # content, word count, meta, filters, as Pagefind wrote them
@@ -304,5 +312,5 @@ def test_fields_pagefind_would_rewrite_send_their_shard_the_pagefind_way(tmp_pat
     write_documents(docs, tmp_path / "documents")
     run_pagefind(tmp_path / "documents", tmp_path / "raw")
     merged, raw = decoded(tmp_path / "merged"), decoded(tmp_path / "raw")
-    assert merged[0] == own_words(raw[0]) and merged[1] == raw[1] and merged[3] == raw[3] == 20
+    assert merged[0] == own_words(raw[0], docs) and merged[1] == raw[1] and merged[3] == raw[3] == 20
     assert fragments(tmp_path / "merged") == fragments(tmp_path / "raw")  # "来源 甲" as Pagefind reads it

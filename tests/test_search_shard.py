@@ -16,15 +16,13 @@ were written with (`own_words`, as in tests/test_search_merge.py).
 from __future__ import annotations
 
 import random
-import re
 from pathlib import Path
 
 import pytest
 
 from site_gen import search
 from site_gen.search import IndexDocument, document_url, index_bundle, run_pagefind, write_documents
-from site_gen.search_text import code_tokens
-from test_search_merge import decoded, fragments, word_counts
+from test_search_merge import decoded, fragments, own_words, word_counts
 
 HAN = "灵石经济技术开发区今年以来全市坚持项目为王運城開發區蜭企业信心明显增强"
 # Words that differ only by case, accent (precomposed or combining) or width, within and across documents.
@@ -100,44 +98,6 @@ def archive(seed: int) -> list[IndexDocument]:
         docs.append(IndexDocument(path=f"articles/s{seed}-{i:02d}/index.html", title=title, paragraphs=paragraphs,
                                   date=date, source=rng.choice([None, *SOURCES]), filters=filters))
     return docs
-
-
-def own_words(words: dict, docs: list[IndexDocument]) -> dict:
-    """A decoded raw index with only what the documents were written with, by search_merge._own_entry's rule: a
-    "z" word at every position Pagefind gives it; a code where the document wrote it; any other word at every
-    position on a page whose text has it as a token of its own, not a code ("🙂 #🙂": Pagefind reads "#🙂" as
-    "🙂" too, and the page holds "🙂"); pages and words left without positions dropped. (Pagefind also cuts "gdp"
-    out of "zGDP", at a place where the text has no 蜭, whose code it is.)"""
-    # Pagefind deletes U+200B from a word: "©\u200b®" reads "©®", a lone one nothing.
-    tokens = {document_url(d): [t for text in (*d.paragraphs, d.title)
-                                for t in code_tokens(text).replace("\u200b", "").split()] for d in docs}
-    own_tokens = {url: {t for t in written if not CODE.fullmatch(t)} for url, written in tokens.items()}
-
-    def kept(word: str, url: str, locs: list[int]) -> list[int]:
-        if word.startswith("z"):
-            return locs
-        if not CODE.fullmatch(word):
-            return locs if word in own_tokens[url] else []
-        out, position, was = [], 0, 0
-        for loc in locs:
-            if loc < 0:
-                out.append(loc)
-                position = was = 0
-                continue
-            position += loc
-            if position < len(tokens[url]) and tokens[url][position] == word:
-                out.append(position - was)
-                was = position
-        return [loc for n, loc in enumerate(out) if loc >= 0 or (n + 1 < len(out) and out[n + 1] >= 0)]
-
-    own = {word: {url: (kept(word.partition(" → ")[2 if " → " in word else 0], url, locs), [])
-                  for url, (locs, _meta) in pages.items()} for word, pages in words.items()}
-    own = {word: {url: value for url, value in pages.items() if value[0]} for word, pages in own.items()}
-    stems = {word.partition(" → ")[0] for word, pages in own.items() if pages}
-    return {word: pages for word, pages in own.items() if pages or word in stems}
-
-
-CODE = re.compile(r"(?:[0-9a-l][0-9a-z]{2}){1,2}")  # a code word (search_text.code_tokens): one or two codes
 
 
 def places(words: dict) -> dict:
