@@ -59,9 +59,10 @@ _TAG = re.compile(r"<[^>]+>")
 # "und" (undetermined): the words are already cut, so neither the extended indexer nor the browser
 # (Intl.Segmenter, for zh) may cut them again; the search page gets this index as the only language.
 INDEX_LANG = "und"
-# Articles per shard: an edit re-indexes its whole shard (2.0-2.8 s of CPU for 500 of the benchmark's
-# articles), and each shard costs a Pagefind start and a merge input. Pagefind's memory no longer bounds it:
-# it reads only the rest documents (45-46 MiB for 500; all of a document's words took 365 MiB).
+# Articles per shard: an edit re-indexes its whole shard (~1.0 s of CPU for 500 of the benchmark's articles,
+# eighth session), and each shard costs a Pagefind start and a merge input. Pagefind's memory no longer bounds
+# it: it reads one learning document per shard (site_gen/search_shard.py), or the rest documents of a shard
+# written the Pagefind way (45-46 MiB for 500; all of a document's words took 365 MiB).
 SHARD_SIZE = 500
 MAX_INDEX_RUNS = 2  # shard workers at a time (each ~0.3 GB above the process it was forked from)
 UNDATED_SORT_KEY = "0000-00-00"  # undated articles sort last (newest first), but stay in date-sorted results
