@@ -30,10 +30,10 @@ from site_gen.content import read_articles
 from site_gen.diagnostics import Diagnostic, SiteGenError
 from site_gen.enrich.gazetteer import Gazetteer, data_file, load_gazetteer
 from site_gen.enrich.regions import RegionTable, load_region_table
-from site_gen.incremental import PARALLEL_MIN_PAGES, Fingerprints, Previous, render_site, search_key, workers_for
+from site_gen.incremental import Fingerprints, Previous, render_site, search_key, workers_for
 from site_gen.model import build_model
 from site_gen.output import (build_lock, check_paths, link_or_copy, link_tree, prepare_staging, prune, finish_spare,
-                             spare_dir, start_spare, swap_in, wait_spare)
+                             spare_dir, start_spare, swap_in, usable_cpus, wait_spare)
 from site_gen.pages import markdown_to_html, plan_pages
 from site_gen.progress import NoProgress, ProgressHook
 from site_gen.render import PageRenderer, make_environment, resolve_theme
@@ -207,8 +207,10 @@ def _build(options: BuildOptions, collector: CollectorPause) -> BuildReport:
                 cache.save(cache.output_name(options.out_dir), record)
             return report
         memo = cache.load_sharded(cache.articles_name(options.content_dir)) if cache else None
-        # Every CPU unless told otherwise (`jobs`); read_articles uses a second one only for thousands of files.
-        articles, problems = read_articles(options.content_dir, memo, workers_for(PARALLEL_MIN_PAGES, options.jobs))
+        # read_articles and plan_pages use a second process only for thousands of files or lists (their own
+        # thresholds): they get every CPU, or `jobs` when given.
+        workers = max(1, options.jobs) if options.jobs is not None else usable_cpus()
+        articles, problems = read_articles(options.content_dir, memo, workers)
         if problems:
             raise SiteGenError(problems)
         published = [a for a in articles if options.drafts or not a.draft]
@@ -223,7 +225,7 @@ def _build(options: BuildOptions, collector: CollectorPause) -> BuildReport:
         files = {id(entry[3]): Fingerprints.file_digest(name, entry[2]) for name, entry in memo.items()} if memo else None
         fingerprints = Fingerprints(global_key, model.articles, files)
         pages, plan_memo = plan_pages(model, config, cache.load(PLAN_MEMO) if cache else None, fingerprints.digest,
-                                      workers_for(2 * len(model.articles), options.jobs))  # ~2 pages an article
+                                      workers)
     collector.freeze()
     with report.stage("write"):
         spare = _spare(record, options.out_dir)

@@ -59,8 +59,8 @@ class _FastLoader(yaml.CSafeLoader if yaml.__with_libyaml__ else yaml.SafeLoader
 _NEEDS_PURE_LOADER = re.compile("[&*\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ufeff]")
 
 
-# Front matter as site_gen writes it (the importer's _Dumper), read without YAML's machinery: PyYAML spent
-# 1.2 s of the 2.5 s a 10,000-article load took building ~50 nodes per file. Only a strict subset is read
+# Front matter as site_gen writes it (the importer's _Dumper), read without YAML's machinery: splitting and
+# PyYAML (~50 nodes per file) took 1.34 s of the 2.5 s a 10,000-article load took; this reader 0.42 s. Only a strict subset is read
 # here; anything else (a comment, a blank or deeper-indented line, a double-quoted or multi-line value, a
 # value YAML would read as a number or null, or a plain value YAML would read otherwise than as written)
 # goes to YAML, so the result is always what YAML gives (tests/test_front_matter.py checks that).
@@ -299,14 +299,16 @@ def read_articles(content_dir: Path, memo: ArticleMemo | None = None,
     todo: list[tuple[Path, os.stat_result | None]] = []  # the files whose Article the memo does not have
     places: list[int] = []  # each one's place in `paths`
     for number, path in enumerate(paths):
-        try:
-            stat: os.stat_result | None = path.stat()
-        except OSError:
-            stat = None  # read_article reports it
-        known = memo.get(path.name) if memo is not None and stat is not None else None
-        if known is not None and stat is not None and known[0] == stat.st_size and known[1] == stat.st_mtime_ns:
-            found[number] = (known[3], [])
-            continue
+        stat: os.stat_result | None = None  # only a memo needs it
+        if memo is not None:
+            try:
+                stat = path.stat()
+            except OSError:
+                pass  # read_article reports it
+            known = memo.get(path.name) if stat is not None else None
+            if known is not None and stat is not None and (known[0], known[1]) == (stat.st_size, stat.st_mtime_ns):
+                found[number] = (known[3], [])
+                continue
         todo.append((path, stat))
         places.append(number)
     for number, (path, _stat), (stamp, article, errs) in zip(places, todo, _read_all(todo, memo, workers)):
@@ -361,8 +363,8 @@ def _read(path: Path, stat: os.stat_result | None, memo: ArticleMemo | None) -> 
     return (stamp, *read_article(path, data=data))  # the bytes hashed: the memo never pairs two versions
 
 
-# Files to read before a second process pays: forking and pickling 5,000 Articles back costs ~0.3 s; reading
-# 10,000 files took 1.9 s in one process.
+# Files to read before a second process pays: pickling 10,000 Articles took 0.28 s and unpickling them 0.33 s,
+# so half of them cross for ~0.3 s; reading 10,000 files took 1.8 s in one process, 1.5 s in two.
 PARALLEL_MIN_FILES = 2000
 _TODO: tuple[list[tuple[Path, os.stat_result | None]], ArticleMemo | None] = ([], None)  # a forked reader's work
 
@@ -372,16 +374,12 @@ def _read_all(todo: list[tuple[Path, os.stat_result | None]], memo: ArticleMemo 
     global _TODO
     if workers <= 1 or len(todo) < PARALLEL_MIN_FILES or not hasattr(os, "fork"):
         return [_read(path, stat, memo) for path, stat in todo]
-    from concurrent.futures import ProcessPoolExecutor
-    from multiprocessing import get_context
-
-    from site_gen.output import die_with_parent
+    from site_gen.output import fork_pool
 
     half = len(todo) // 2
     _TODO = (todo, memo)
     try:
-        with ProcessPoolExecutor(max_workers=1, mp_context=get_context("fork"), initializer=die_with_parent,
-                                 initargs=(os.getpid(),)) as pool:
+        with fork_pool(1) as pool:
             later = pool.submit(_read_range, half, len(todo))
             first = _read_range(0, half)
             return first + later.result()

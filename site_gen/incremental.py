@@ -20,14 +20,12 @@ import hashlib
 import io
 import os
 import pickle
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
-from multiprocessing import get_context
 from pathlib import Path
 from typing import Any, Callable, Iterable, Mapping
 
 from site_gen.article import Article
-from site_gen.output import die_with_parent, link_or_copy, remove_file, safe_target
+from site_gen.output import fork_pool, link_or_copy, usable_cpus, remove_file, safe_target
 from site_gen.pages import Page, Shared
 from site_gen.render import PageRenderer
 
@@ -198,11 +196,10 @@ def _size(path: Path | str) -> int | None:
 
 
 def workers_for(pages: int, jobs: int | None) -> int:
-    """Processes to use: `jobs` when given, else every CPU when the site is large enough to gain from it."""
+    """Processes to render with: `jobs` when given, else every CPU when the site is large enough to gain from it."""
     if jobs is not None:
         return max(1, jobs)
-    cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
-    return cpus if pages >= PARALLEL_MIN_PAGES and cpus > 1 else 1
+    return usable_cpus() if pages >= PARALLEL_MIN_PAGES else 1
 
 
 def render_site(pages: list[Page], renderer: PageRenderer, fingerprints: Fingerprints, stage: Path,
@@ -230,8 +227,7 @@ def render_site(pages: list[Page], renderer: PageRenderer, fingerprints: Fingerp
         else:
             # fork: the workers share the planned pages copy-on-write; only index ranges and small
             # results cross between processes.
-            with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("fork"), initializer=die_with_parent,
-                                     initargs=(os.getpid(),)) as pool:
+            with fork_pool(workers) as pool:
                 futures = [pool.submit(_run, start, stop) for start, stop in ranges]
                 for (_start, stop), future in zip(ranges, futures):
                     collect(future.result(), stop)

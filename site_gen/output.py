@@ -14,12 +14,14 @@ site as the spare, made by `cp -al` of the staging folder while its search stage
 from __future__ import annotations
 
 import ctypes
+import multiprocessing
 import os
 import shutil
 import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path, PurePosixPath
 
@@ -43,6 +45,18 @@ def build_lock(out_dir: Path) -> Iterator[None]:
             yield
         finally:
             fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def usable_cpus() -> int:
+    """The CPUs this process may run on."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+
+
+def fork_pool(workers: int) -> ProcessPoolExecutor:
+    """A pool of `workers` processes forked from this one (they share its objects copy-on-write, so a job's
+    input can be a module global set before the first submit), each ended with the build (`die_with_parent`)."""
+    return ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork"),
+                               initializer=die_with_parent, initargs=(os.getpid(),))
 
 
 def die_with_parent(parent: int) -> None:

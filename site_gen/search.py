@@ -27,13 +27,10 @@ from __future__ import annotations
 import fcntl
 import hashlib
 import html
-import multiprocessing
-import os
 import re
 import shutil
 import subprocess
 import tempfile
-from concurrent.futures import ProcessPoolExecutor
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -43,7 +40,7 @@ from site_gen.diagnostics import Diagnostic, SiteGenError
 from site_gen.enrich.gazetteer import GENERIC_ZONE_WORDS, Gazetteer
 from site_gen.enrich.regions import RegionTable
 from site_gen.model import SiteModel
-from site_gen.output import die_with_parent
+from site_gen.output import fork_pool, usable_cpus
 from site_gen.search_index import ShardTokens, complete_shard
 from site_gen.search_merge import merge_shards
 from site_gen.search_shard import plain_fields, write_shard
@@ -273,7 +270,7 @@ def index_bundle(docs: list[IndexDocument], bundle: Path, shard_size: int | None
         with tempfile.TemporaryDirectory(prefix="site-gen-shards-") as tmp:
             return index_bundle(docs, bundle, shard_size, workers, Path(tmp), phrases)
     parts = shards(docs, shard_size or SHARD_SIZE)
-    available = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    available = usable_cpus()
     # Memory bounds this too: each worker holds ~0.3 GB of its own, so at most MAX_INDEX_RUNS at a time.
     workers = max(1, workers or min(MAX_INDEX_RUNS, available))
     keys = [shard_key(part, phrases) for part in parts]
@@ -295,8 +292,7 @@ def _index_with_store(docs: list[IndexDocument], bundle: Path, parts: list[list[
         for n in todo:
             _index_into_store(parts[n], store / keys[n], phrases)
     else:
-        with ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("fork"),
-                                 initializer=die_with_parent, initargs=(os.getpid(),)) as pool:
+        with fork_pool(jobs) as pool:
             for done in [pool.submit(_index_into_store, parts[n], store / keys[n], phrases) for n in todo]:
                 done.result()
     dates = {document_url(doc): doc.date or UNDATED_SORT_KEY for doc in [*docs, PLACEHOLDER]}

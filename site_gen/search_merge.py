@@ -30,19 +30,17 @@ import contextlib
 import functools
 import heapq
 import json
-import multiprocessing
 import os
 import pickle
 from collections import Counter, defaultdict
 from collections.abc import Callable, Mapping, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from array import array
 from dataclasses import dataclass
 from pathlib import Path
 
 import cbor2
 
-from site_gen.output import die_with_parent, link_or_copy
+from site_gen.output import fork_pool, link_or_copy
 from site_gen.search_canonical import (format_error, read_pagefind_file, short_name, write_index_chunk, write_meta,
                                        write_pagefind_file)
 from site_gen import search_chunks
@@ -298,9 +296,7 @@ def merge_shards(shards: Sequence[Path], bundle: Path, sort_key: Callable[[str],
                             chunk_bytes or search_chunks.CHUNK_BYTES, dict(companions))
     with contextlib.ExitStack() as stack:
         if workers > 1:
-            pool = stack.enter_context(ProcessPoolExecutor(
-                max_workers=workers, mp_context=multiprocessing.get_context("fork"),
-                initializer=die_with_parent, initargs=(os.getpid(),)))
+            pool = stack.enter_context(fork_pool(workers))
             # Largest buckets first, so that no process is left with a large one at the end.
             order = sorted(range(BUCKETS), key=lambda number: -sum(
                 (shard / WORDS_FILE.format(number)).stat().st_size for shard in shards))
