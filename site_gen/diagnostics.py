@@ -40,6 +40,11 @@ class SiteGenError(Exception):
         self.diagnostics = list(diagnostics)
         super().__init__("\n".join(d.format() for d in self.diagnostics))
 
+    def __reduce__(self) -> tuple[type, tuple[list[Diagnostic]]]:
+        # As a worker process sends it back (pickled). Exception's own reduce would call
+        # SiteGenError(message), and the message would be read as diagnostics, one per character.
+        return type(self), (self.diagnostics,)
+
 
 def display_path(path: Path, root: Path | None = None) -> str:
     """A path as the user should read it: relative to `root` (or the cwd) when it lies below it."""

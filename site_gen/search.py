@@ -41,7 +41,7 @@ from site_gen.enrich.gazetteer import GENERIC_ZONE_WORDS, Gazetteer
 from site_gen.enrich.regions import RegionTable
 from site_gen.model import SiteModel
 from site_gen.output import fork_pool, usable_cpus
-from site_gen.search_index import ShardTokens, complete_shard
+from site_gen.search_index import ShardTokens, complete_shard, prepare_process
 from site_gen.search_merge import merge_shards
 from site_gen.search_shard import plain_fields, write_shard
 from site_gen.search_text import HAN, code_tokens, fold, query_json
@@ -288,6 +288,9 @@ def _index_with_store(docs: list[IndexDocument], bundle: Path, parts: list[list[
     for n in todo:
         shutil.rmtree(store / keys[n], ignore_errors=True)  # what a killed build left half made
     jobs = min(workers, len(todo)) or 1
+    if todo:
+        prepare_process(phrases)
+        pagefind_binary()  # imports the binary's package
     if jobs == 1:
         for n in todo:
             _index_into_store(parts[n], store / keys[n], phrases)
