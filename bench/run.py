@@ -8,7 +8,9 @@ in the work folder), then measures, in the same run and on the same articles:
   Hugo      cold build, no-change rebuild, one-edit rebuild (plain templates in bench/peers/hugo);
   Pagefind  on Hugo's output (cold index);
   Pelican   cold build (empty content cache), no-change rebuild (warm cache), one-edit rebuild.
-Output: a table per N on stdout (medians of --runs runs), the ratios, and every raw figure as JSON
+The tools take turns: each round measures each tool once, so a machine that slows down during the run
+weighs on all of them alike.
+Output: a table per N on stdout (medians of --runs rounds), the ratios, and every raw figure as JSON
 (WORK/results.json). Peak memory is the proportional set size (PSS) summed over the whole process tree (a build that runs Pagefind
 counts both processes), every SAMPLE_SECONDS (0.5 s).
 
@@ -32,6 +34,7 @@ import threading
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import Callable
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
@@ -323,7 +326,8 @@ def bench_import(args: argparse.Namespace, folder: Path, n: int, runs: int) -> R
     return result
 
 
-def bench_ours(args: argparse.Namespace, folder: Path, n: int, runs: int) -> Result:
+def bench_ours(args: argparse.Namespace, folder: Path, n: int) -> tuple[Result, Callable[[], None]]:
+    """site_gen's figures, and what measures one round of them (cold, no-change, one-edit)."""
     result = Result("site_gen", n)
     content, out = folder / "content", folder / "out-site_gen"
     command = [args.python, "-c", DRIVER, str(content), str(out), BASE_URL]
@@ -343,7 +347,7 @@ def bench_ours(args: argparse.Namespace, folder: Path, n: int, runs: int) -> Res
               f"{m.peak_process_mb:.0f} MB); stages: {stages}", flush=True)
         return m
 
-    for _ in range(runs):
+    def one_round() -> None:
         # Cold: no previous output and no build cache (.site-gen-cache/ beside the config, here the cwd).
         # The spare (the recycled earlier site, site_gen/output.py) goes too: a first build has none to discard.
         clear_for_cold(out, folder / f".{out.name}.staging", folder / f".{out.name}.old", folder / f".{out.name}.spare",
@@ -364,12 +368,14 @@ def bench_ours(args: argparse.Namespace, folder: Path, n: int, runs: int) -> Res
             path.write_text(original, encoding="utf-8")
         result.add("oneedit_s", m.seconds)
         result.add("oneedit_cpu_s", m.cpu_s)
-    _files, result.html_files, result.bytes_written = tree_size(out)
-    result.notes.append(f"{_files} files in the output")
-    return result
+        files, result.html_files, result.bytes_written = tree_size(out)
+        result.notes[:] = [f"{files} files in the output"]
+
+    return result, one_round
 
 
-def bench_hugo(args: argparse.Namespace, folder: Path, n: int, runs: int) -> tuple[Result, Result]:
+def bench_hugo(args: argparse.Namespace, folder: Path, n: int) -> tuple[Result, Result, Callable[[], None]]:
+    """Hugo's and Pagefind's figures, and what measures one round of them."""
     hugo, pagefind = Result("Hugo", n), Result("Pagefind (on Hugo)", n)
     site, mounts = hugo_site(folder, folder / "content", related=not args.hugo_without_related)
     out, cache = folder / "out-hugo", folder / "hugo-cache"
@@ -378,7 +384,7 @@ def bench_hugo(args: argparse.Namespace, folder: Path, n: int, runs: int) -> tup
                "--destination", str(out), "--cacheDir", str(cache)]
     index = [str(args.peers_venv / "bin" / "python"), "-m", "pagefind", "--site", str(out), "--output-subdir", "pagefind",
              "--silent"]
-    for _ in range(runs):
+    def one_round() -> None:
         clear_for_cold(out, cache)
         m = measure(command)
         hugo.add("cold_s", m.seconds)
@@ -404,17 +410,19 @@ def bench_hugo(args: argparse.Namespace, folder: Path, n: int, runs: int) -> tup
         hugo.add("oneedit_s", m2.seconds)
         hugo.add("oneedit_cpu_s", m2.cpu_s)
         print(f"  Hugo no-change: {m.seconds:.2f}s, one-edit: {m2.seconds:.2f}s", flush=True)
-    pagefind.bytes_written = tree_size(out / "pagefind")[2]
-    return hugo, pagefind
+        pagefind.bytes_written = tree_size(out / "pagefind")[2]
+
+    return hugo, pagefind, one_round
 
 
-def bench_pelican(args: argparse.Namespace, folder: Path, n: int, runs: int) -> Result:
+def bench_pelican(args: argparse.Namespace, folder: Path, n: int) -> tuple[Result, Callable[[], None]]:
+    """Pelican's figures, and what measures one round of them."""
     result = Result("Pelican", n)
     content, out, cache = pelican_content(folder), folder / "out-pelican", folder / "pelican-cache"
     conf = HERE / "peers" / "pelican" / "pelicanconf.py"
     command = [str(args.peers_venv / "bin" / "pelican"), str(content), "-s", str(conf), "-o", str(out), "-q",
                "-e", "CACHE_CONTENT=true", "LOAD_CONTENT_CACHE=true", f"CACHE_PATH={json.dumps(str(cache))}"]
-    for _ in range(runs):
+    def one_round() -> None:
         clear_for_cold(out, cache)
         m = measure(command)
         result.add("cold_s", m.seconds)
@@ -435,7 +443,8 @@ def bench_pelican(args: argparse.Namespace, folder: Path, n: int, runs: int) -> 
         result.add("oneedit_cpu_s", m3.cpu_s)
         print(f"  Pelican cold: {m.seconds:.2f}s (peak {m.peak_tree_mb:.0f} MB), no-change: {m2.seconds:.2f}s, "
               f"one-edit: {m3.seconds:.2f}s", flush=True)
-    return result
+
+    return result, one_round
 
 
 # ---- report ------------------------------------------------------------------------------------------------------
@@ -489,6 +498,9 @@ def report(n: int, runs: int, results: dict[str, Result]) -> str:
         hp_cpu = hugo.med("cold_cpu_s") + pf.med("cold_cpu_s")
         lines.append(f"ratio site_gen full build / (Hugo + Pagefind): {ours.med('cold_s') / hp:.2f} wall, "
                      f"{ours.med('cold_cpu_s') / hp_cpu:.2f} CPU (target ≤ 0.5)")
+        paired = [o / (h + p) for o, h, p in zip(ours.figures["cold_s"], hugo.figures["cold_s"], pf.figures["cold_s"])]
+        lines.append(f"  the same ratio round by round (each round's own builds): "
+                     f"{', '.join(f'{r:.2f}' for r in paired)}; median {median(paired):.2f}")
         lines.append(f"ratio site_gen without search / Hugo: {render_only / hugo.med('cold_s'):.2f} wall (target ≤ 1)")
         if render:
             lines.append(f"ratio site_gen render stage alone / Hugo: {render / hugo.med('cold_s'):.2f} wall "
@@ -535,12 +547,22 @@ def main(argv: list[str] | None = None) -> int:
         results: dict[str, Result] = {}
         if "import" not in skip:
             results["import"] = bench_import(args, folder, n, args.import_runs or args.runs)
+        rounds: list[Callable[[], None]] = []
         if "ours" not in skip:
-            results["ours"] = bench_ours(args, folder, n, args.runs)
+            results["ours"], one_round = bench_ours(args, folder, n)
+            rounds.append(one_round)
         if "hugo" not in skip:
-            results["hugo"], results["pagefind"] = bench_hugo(args, folder, n, args.runs)
+            results["hugo"], results["pagefind"], one_round = bench_hugo(args, folder, n)
+            rounds.append(one_round)
         if "pelican" not in skip:
-            results["pelican"] = bench_pelican(args, folder, n, args.runs)
+            results["pelican"], one_round = bench_pelican(args, folder, n)
+            rounds.append(one_round)
+        # Round by round, each tool once per round: a machine that slows down (or speeds up) during the run
+        # weighs on every tool alike, and each round gives a ratio of its own (`report`).
+        for number in range(args.runs if rounds else 0):
+            print(f" round {number + 1} of {args.runs}", flush=True)
+            for one_round in rounds:
+                one_round()
         text = report(n, args.runs, results) if "ours" in results else json.dumps(
             {k: {f: median(v) for f, v in r.figures.items()} for k, r in results.items()}, indent=1)
         texts.append(text)
