@@ -32,7 +32,7 @@ import shutil
 import subprocess
 import tempfile
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, fields, replace
 from pathlib import Path
 
 from site_gen.article import Article
@@ -320,10 +320,20 @@ def shard_key(docs: list[IndexDocument], phrases: tuple[str, ...] = ()) -> str:
     from site_gen.cache import code_key
 
     digest = hashlib.sha256(f"{code_key()}\0{len(docs)}\0{chr(1).join(phrases)}\0".encode("utf-8"))
-    for doc in docs:
-        digest.update(repr(doc).encode("utf-8"))  # the document's fields; rendering it would tokenize it twice
-        digest.update(b"\0")
+    update = digest.update
+    for doc in docs:  # every field: a text as its bytes, anything else as its repr (repr of the Markdown: 0.23 s at 10k)
+        for value in (getattr(doc, name) for name in _DOC_FIELDS):
+            if isinstance(value, str):
+                update(b"s")
+                update(value.encode("utf-8", "surrogatepass"))
+            else:
+                update(b"r")
+                update(repr(value).encode("utf-8", "surrogatepass"))
+            update(b"\0")
     return digest.hexdigest()[:32]
+
+
+_DOC_FIELDS = tuple(field.name for field in fields(IndexDocument))
 
 
 def index_site(site: Path, model: SiteModel, store: Path | None = None, phrases: tuple[str, ...] = ()) -> int:

@@ -314,3 +314,21 @@ def test_fields_pagefind_would_rewrite_send_their_shard_the_pagefind_way(tmp_pat
     merged, raw = decoded(tmp_path / "merged"), decoded(tmp_path / "raw")
     assert merged[0] == own_words(raw[0], docs) and merged[1] == raw[1] and merged[3] == raw[3] == 20
     assert fragments(tmp_path / "merged") == fragments(tmp_path / "raw")  # "来源 甲" as Pagefind reads it
+
+
+def test_a_shard_key_changes_with_every_field_of_every_document() -> None:
+    """A shard is reused from the store by its key: a change to any field of any of its documents (None turned
+    into the text "None" included) must give another key."""
+    from dataclasses import fields, replace
+
+    docs = [IndexDocument(path=f"a{i}/index.html", title="标题", paragraphs=("正文",), date="2020-01-02", source="来源",
+                          filters=(("zone", "甲"),), markdown="正文") for i in range(3)]
+    changed = {"path": "b/index.html", "title": "None", "paragraphs": ("正文", ""), "date": None, "source": "None",
+               "filters": (("zone", "乙"),), "markdown": None}
+    assert set(changed) == {field.name for field in fields(IndexDocument)}
+    keys = {shard_key(docs)}
+    for name, value in changed.items():
+        keys.add(shard_key([docs[0], replace(docs[1], **{name: value}), docs[2]]))
+    keys.add(shard_key([docs[0], replace(docs[1], source=None), docs[2]]))  # None, against "None" above
+    keys.add(shard_key(docs, phrases=("灵石",)))
+    assert len(keys) == len(changed) + 3
