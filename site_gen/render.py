@@ -86,7 +86,7 @@ class ListItems:
     """
 
     def __init__(self, env: jinja2.Environment, builtin: bool = False):
-        """`builtin`: _list_item.html and _macros.html are the default theme's (`mentions_shaped`)."""
+        """`builtin`: _list_item.html and _macros.html are the default theme's (`_with_mention`)."""
         self.env = env
         self.memo: dict[tuple[Any, ...], Markup] = {}
         self.builtin = builtin

@@ -154,3 +154,22 @@ def test_rjiebas_built_in_dictionary_gives_what_the_file_gives(entries: list) ->
     for text in EDGE_CASES[:3]:
         assert fast.tokens(text) == _reference(entries, text)
     assert _probe_total(fast) == _probe_total(slow)
+
+
+def test_another_dictionary_file_or_a_word_it_lists_twice_goes_word_by_word(monkeypatch: pytest.MonkeyPatch) -> None:
+    """rjieba's built-in dictionary is used only for the file it copies: another digest (a jieba that changed its
+    dictionary) gives the word-by-word way, and so does an entry re-listing B超, which the file lists twice."""
+    module = importlib.import_module("site_gen.enrich.segment")
+    twice = [("B超", 5, "nz"), ("产业链", 3000, "nz")]
+    assert module._from_built_in(twice, module._built_in_dictionary()) is None
+    text = "B超设备进入产业链，B超检查。"
+    assert Segmenter(twice).tokens(text) == _reference(twice, text)
+    monkeypatch.setattr(module, "_BUILT_IN", (module._BUILT_IN[0], "0" * 64, module._BUILT_IN[2]))
+    module._built_in_dictionary.cache_clear()
+    try:
+        assert module._built_in_dictionary() is None
+        entries = read_userdict(_PACKAGE_USERDICT)
+        for sample in EDGE_CASES:
+            assert Segmenter(entries).tokens(sample) == _reference(entries, sample)
+    finally:
+        module._built_in_dictionary.cache_clear()

@@ -8,8 +8,9 @@ The segmentation is jieba's (`jieba.posseg.POSTokenizer.cut(text, HMM=False)` ov
 the user dictionary), computed by rjieba, the Rust port of the same algorithm, about 15× faster than
 jieba's pure Python, which was most of an import's time. rjieba starts from its built-in copy of jieba's
 dictionary when that is the file jieba installed (`_from_built_in`, 0.07 s), else it is given the file word
-by word (`_from_file`, 0.55 s); either way it gets jieba's totals, and the part of speech is taken as jieba gives it (a run of ASCII letters and digits is `eng`,
-a word the dictionaries do not tag is `x`), so the pairs are the ones jieba returns; tests/test_segment.py
+by word (`_from_file`, 0.55 s); either way it gets jieba's totals. The part of speech is taken as jieba
+gives it (a run of ASCII letters and digits is `eng`, a word the dictionaries do not tag is `x`, a user
+entry's tag wins over the dictionary's), so the pairs are the ones jieba returns; tests/test_segment.py
 compares them with jieba on the sample articles. A user dictionary that relies on what only jieba
 computes (an entry without a frequency, or of ASCII letters and digits only) is segmented by jieba itself.
 """
@@ -98,8 +99,8 @@ class Segmenter:
         for index, (word, _tag) in enumerate(pairs):
             # A word the dictionaries do not list is a single character or a run of ASCII letters and digits
             # (or \r\n): jieba tags the run `eng` and the rest `x`, where rjieba guesses (對 p, 154 m).
-            if len(word) == 1 and self._listed(word) or len(word) > 1 and word != "\r\n" \
-                    and not (word.isascii() and word.isalnum()):
+            if (len(word) == 1 and self._listed(word)) \
+                    or (len(word) > 1 and word != "\r\n" and not (word.isascii() and word.isalnum())):
                 if retag and word in retag:
                     pairs[index] = (word, retag[word])
                 continue
