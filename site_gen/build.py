@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import gc
 import os
-import subprocess
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -33,8 +32,8 @@ from site_gen.enrich.gazetteer import Gazetteer, data_file, load_gazetteer
 from site_gen.enrich.regions import RegionTable, load_region_table
 from site_gen.incremental import Fingerprints, Previous, render_site, search_key, workers_for
 from site_gen.model import build_model
-from site_gen.output import (build_lock, check_paths, finish_spare, link_or_copy, link_tree, prepare_staging, prune,
-                             spare_dir, start_spare, swap_in, usable_cpus)
+from site_gen.output import (build_lock, check_paths, link_or_copy, link_tree, prepare_staging, prune, finish_spare,
+                             spare_dir, start_spare, swap_in, usable_cpus, wait_spare)
 from site_gen.pages import markdown_to_html, plan_pages
 from site_gen.progress import NoProgress, ProgressHook
 from site_gen.render import PageRenderer, make_environment, resolve_theme
@@ -170,18 +169,13 @@ def build(options: BuildOptions) -> BuildReport:
     """Run every stage; a second build into the same output folder waits for the first (one staging folder)."""
     with build_lock(options.out_dir):
         collector = CollectorPause()
-        copying: list[subprocess.Popen[bytes]] = []  # the spare's copy (output.start_spare): ended if the build fails
         try:
-            return _build(options, collector, copying)
+            return _build(options, collector)
         finally:
-            for process in copying:
-                if process.poll() is None:
-                    process.kill()
-                    process.wait()
             collector.release()
 
 
-def _build(options: BuildOptions, collector: CollectorPause, copying: list[subprocess.Popen[bytes]]) -> BuildReport:
+def _build(options: BuildOptions, collector: CollectorPause) -> BuildReport:
     config = options.config
     report = BuildReport(progress=options.progress)
     data_dir = site_data_dir(config)
@@ -212,13 +206,6 @@ def _build(options: BuildOptions, collector: CollectorPause, copying: list[subpr
                 record.content = settle(stamp, started)  # type: ignore[assignment]
                 cache.save(cache.output_name(options.out_dir), record)
             return report
-        # A rebuild with no spare to recycle (the last build was cold, or the spare is gone) has one made now by a
-        # child process, while it reads its content and plans (output.start_spare).
-        spare = _spare(record, options.out_dir)
-        if cache and record is not None and spare is None:
-            process = start_spare(options.out_dir, SEARCH_FILES)
-            if process is not None:
-                copying.append(process)
         memo = cache.load_sharded(cache.articles_name(options.content_dir)) if cache else None
         # read_articles and plan_pages use a second process only for thousands of files or lists (their own
         # thresholds): they get every CPU, or `jobs` when given.
@@ -241,8 +228,7 @@ def _build(options: BuildOptions, collector: CollectorPause, copying: list[subpr
                                       workers)
     collector.freeze()
     with report.stage("write"):
-        if copying and record is not None and finish_spare(copying[0], options.out_dir, SEARCH_FILES):
-            spare = SpareRecord(os.stat(spare_dir(options.out_dir)).st_ino, record.pages, record.static)
+        spare = _spare(record, options.out_dir)
         stage, static_paths, static_bytes = prepare_staging(theme.static_dirs, options.out_dir, recycle=spare is not None,
                                                             leave_out=SEARCH_FILES)
         check_paths([page.path for page in pages], static_paths)
@@ -257,33 +243,43 @@ def _build(options: BuildOptions, collector: CollectorPause, copying: list[subpr
         report.pages = len(pages)
         report.rendered = outcome.rendered
         report.bytes_written = static_bytes + outcome.bytes
-    indexed_key = None
-    if options.search:
-        with report.stage("search index"):
-            # The index is made of the articles alone (not templates or config): a theme edit keeps it.
-            indexed_key = search_key(code_key(), fingerprints, model.articles, sorted(model.region_cities.items()))
-            if record and (record.search == indexed_key or options.search_later) \
-                    and all((options.out_dir / p).exists() for p in SEARCH_FILES):
-                link_tree(options.out_dir / "pagefind", stage / "pagefind")
-                link_or_copy(options.out_dir / "search" / "query.json", stage / "search" / "query.json")
-                if record.search != indexed_key:  # search_later: the index stays the previous one for now
-                    report.search_pending, indexed_key = True, record.search
-            else:
-                # The prepared shards live in the cache: an edit re-indexes its shard only (search.py).
-                index_site(stage, model, cache.folder / SHARD_STORE if cache else None,
-                           reference_phrases(gazetteer, region_table))
-                report.search_indexed = True
-    with report.stage("publish"):
-        # The site this build replaces becomes the spare when the record says what it holds; another is deleted.
-        swap_in(stage, options.out_dir, keep_previous=cache is not None and record is not None)
+    # No record of the site this build replaces: the next build recycles a copy of this one, made meanwhile
+    # (output.start_spare) by a child process that the search stage leaves time for.
+    copying = start_spare(stage, options.out_dir) if cache and record is None else None
+    try:
+        indexed_key = None
+        if options.search:
+            with report.stage("search index"):
+                # The index is made of the articles alone (not templates or config): a theme edit keeps it.
+                indexed_key = search_key(code_key(), fingerprints, model.articles, sorted(model.region_cities.items()))
+                if record and (record.search == indexed_key or options.search_later) \
+                        and all((options.out_dir / p).exists() for p in SEARCH_FILES):
+                    link_tree(options.out_dir / "pagefind", stage / "pagefind")
+                    link_or_copy(options.out_dir / "search" / "query.json", stage / "search" / "query.json")
+                    if record.search != indexed_key:  # search_later: the index stays the previous one for now
+                        report.search_pending, indexed_key = True, record.search
+                else:
+                    # The prepared shards live in the cache: an edit re-indexes its shard only (search.py).
+                    index_site(stage, model, cache.folder / SHARD_STORE if cache else None,
+                               reference_phrases(gazetteer, region_table))
+                    report.search_indexed = True
+        with report.stage("publish"):
+            spare_made = wait_spare(copying)  # before the staging folder moves
+            swap_in(stage, options.out_dir, keep_previous=cache is not None)
+            if cache and record is None:
+                finish_spare(spare_made, options.out_dir, SEARCH_FILES)
+    finally:
+        if copying is not None and copying.poll() is None:  # the build failed before publishing
+            copying.kill()
+            copying.wait()
     if cache:
+        kept = record or OutputRecord(inputs, {}, 0, outcome.pages, static=tuple(static_paths))
         cache.save(cache.output_name(options.out_dir), OutputRecord(
             inputs=inputs, content=settle(stamp, started), inode=os.stat(options.out_dir).st_ino,  # type: ignore[arg-type]
             pages=outcome.pages, search=indexed_key, search_pending=report.search_pending,
             counts=(report.articles, report.drafts_skipped, report.pages, report.bytes_written),
             static=tuple(static_paths),
-            spare=SpareRecord(os.stat(spare_dir(options.out_dir)).st_ino, record.pages, record.static)
-            if record is not None else None))
+            spare=SpareRecord(os.stat(spare_dir(options.out_dir)).st_ino, kept.pages, kept.static)))
         if memo is not None:
             cache.save_sharded(cache.articles_name(options.content_dir), settle(memo, started))
         cache.save(PLAN_MEMO, plan_memo)

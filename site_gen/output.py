@@ -7,8 +7,8 @@ The site replaced by a swap is kept as `.public.spare` (double buffering): the n
 be its staging folder and changes only the files that differ, instead of making a new tree of tens of
 thousands of folders (creating them costs more than all the rest of a one-article rebuild). Files in the
 spare may be hard links shared with `public/`: they are only ever replaced (unlink, then write or link),
-never written through. A cold build leaves no spare; the first rebuild after it, which has none to recycle,
-has one made by `cp -al` of the published site while it reads its content and plans (`start_spare`).
+never written through. A cold build, which replaces no site it knows, leaves a hard-linked copy of its own
+site as the spare, made by `cp -al` of the staging folder while its search stage runs (`start_spare`).
 """
 
 from __future__ import annotations
@@ -149,33 +149,33 @@ def prune(stage: Path, stale: list[str]) -> None:
             folder = folder.parent
 
 
-def start_spare(out_dir: Path, leave_out: tuple[str, ...] = ()) -> subprocess.Popen[bytes] | None:
-    """Begin making a spare for a rebuild that has none to recycle (the last build was cold, or its spare is
-    gone): the published site hard-linked by `cp -al` in a child process, while the rebuild reads its content
-    and plans its pages, less the top-level folders of `leave_out` (the search index, which the build links or
-    makes anew). None where `cp` cannot (not Linux): the rebuild then makes a new staging folder. A cold build
-    makes no spare: on a CI runner it never gets a next build, and the copy cost a cold build of 10,000
-    articles 20,800 folders and 20,300 links. The caller ends the copy with `finish_spare`."""
+def start_spare(stage: Path, out_dir: Path) -> subprocess.Popen[bytes] | None:
+    """Begin making the spare of a cold build: the staging folder hard-linked by `cp -al` in a child process
+    while the build goes on (its search stage keeps both cores busy for seconds; linking 20,000 files took
+    0.9-2.5 s of a cold build's publish stage). None where `cp` cannot (not Linux): `finish_spare` then
+    seeds it the old way. The caller waits (`finish_spare`) before the staging folder moves."""
     building = _spare_building(out_dir)
     if building.exists():
         shutil.rmtree(building)
     if sys.platform != "linux" or shutil.which("cp") is None:
         return None
-    skipped = {relative for relative in leave_out if "/" not in relative}
-    sources = [str(entry) for entry in sorted(out_dir.iterdir()) if entry.name not in skipped]
-    if not sources:
-        return None
-    building.mkdir()
-    return subprocess.Popen(["cp", "-al", "--", *sources, str(building)], stdout=subprocess.DEVNULL,
+    return subprocess.Popen(["cp", "-al", "--", str(stage), str(building)], stdout=subprocess.DEVNULL,
                             stderr=subprocess.DEVNULL)
 
 
-def finish_spare(copying: subprocess.Popen[bytes] | None, out_dir: Path, leave_out: tuple[str, ...] = ()) -> bool:
-    """Wait for start_spare's copy and make it the spare, less `leave_out`; whether there is one."""
+def wait_spare(copying: subprocess.Popen[bytes] | None) -> bool:
+    """Wait for start_spare's copy; whether it made one."""
+    return copying is not None and copying.wait() == 0
+
+
+def finish_spare(made: bool, out_dir: Path, leave_out: tuple[str, ...] = ()) -> None:
+    """Once the site is published: make start_spare's copy (less `leave_out`, which the search stage may have
+    written into the staging folder meanwhile) the spare, or, when there is none, seed the spare from the site."""
     building = _spare_building(out_dir)
-    if copying is None or copying.wait() != 0:
+    if not made:
         shutil.rmtree(building, ignore_errors=True)
-        return False
+        seed_spare(out_dir, leave_out)
+        return
     for relative in leave_out:
         target = safe_target(building, relative)
         if target.is_dir():
@@ -185,13 +185,32 @@ def finish_spare(copying: subprocess.Popen[bytes] | None, out_dir: Path, leave_o
     spare = spare_dir(out_dir)
     if spare.exists():
         _discard(spare, out_dir)
-    os.replace(building, spare)  # complete, or not there at all
-    return True
+    os.replace(building, spare)
 
 
 def _spare_building(out_dir: Path) -> Path:
     spare = spare_dir(out_dir)
     return spare.with_name(f"{spare.name}.new")
+
+
+def seed_spare(out_dir: Path, leave_out: tuple[str, ...] = ()) -> None:
+    """Make the spare a hard-linked copy of `out_dir` (less `leave_out`), replacing any, so even the first
+    rebuild after a cold build recycles a tree instead of creating one."""
+    spare = spare_dir(out_dir)
+    if spare.exists():
+        _discard(spare, out_dir)
+    building = _spare_building(out_dir)
+    if building.exists():
+        shutil.rmtree(building)
+    skipped = {Path(out_dir, p) for p in leave_out}
+    for root, dirs, names in os.walk(out_dir):
+        dirs[:] = [d for d in dirs if Path(root, d) not in skipped]
+        relative = os.path.relpath(root, out_dir)
+        os.mkdir(building if relative == "." else os.path.join(building, relative))
+        for name in names:
+            if Path(root, name) not in skipped:
+                link_or_copy(Path(root, name), Path(building, relative, name))
+    os.replace(building, spare)  # complete, or not there at all
 
 
 def check_paths(paths: list[str], seen: dict[str, str]) -> None:

@@ -188,7 +188,7 @@ def test_a_chain_of_edits_recycles_the_previous_site_and_always_gives_the_cold_b
     monkeypatch.setattr(pages.Planner, "rank_related", lambda self, a: ranked.append(a.key) or rank_related(self, a))
     build_site(site, "public")
     spare = site / ".public.spare"
-    assert not spare.exists()  # a cold build leaves none: the first rebuild has one copied while it loads
+    assert spare.is_dir() and tree(spare) == tree(site / "public")  # seeded: the first rebuild recycles it
     files = sorted((site / "content").glob("*.md"))
     zones = sorted({line[2:] for f in files for line in f.read_text(encoding="utf-8").split("zones:\n", 1)[1]
                     .split("\n") if line.startswith("- ")})
@@ -196,14 +196,13 @@ def test_a_chain_of_edits_recycles_the_previous_site_and_always_gives_the_cold_b
     def edit_and_check(edit) -> list[str]:  # type: ignore[no-untyped-def]
         """Edit, rebuild, compare with a cold build; returns the articles whose related list was recomputed."""
         published = tree(site / "public")
-        inode = os.stat(spare).st_ino if spare.exists() else None
+        inode = os.stat(spare).st_ino
         ranked.clear()
         edit()
         report = build_site(site, "public")
         recomputed = list(ranked)
-        assert not report.up_to_date and report.rendered < report.pages / 2  # the rest was kept in place
-        if inode is not None:
-            assert os.stat(site / "public").st_ino == inode  # the spare became the site
+        assert not report.up_to_date
+        assert os.stat(site / "public").st_ino == inode  # the spare became the site
         assert tree(spare) == published  # the replaced site, intact: nothing was written through a link
         cold_equals(site)
         return recomputed
@@ -229,9 +228,6 @@ def test_a_chain_of_edits_recycles_the_previous_site_and_always_gives_the_cold_b
 
 def test_a_damaged_spare_is_not_recycled(site: Path) -> None:
     build_site(site, "public")
-    path = middle_article(site)
-    path.write_text(path.read_text(encoding="utf-8") + "\n一段。\n", encoding="utf-8")
-    build_site(site, "public")  # the cold build's site becomes the spare
     import shutil
 
     shutil.rmtree(site / ".public.spare")
@@ -319,64 +315,45 @@ def test_an_incremental_build_pauses_the_collector_for_its_model_and_leaves_it_a
     assert kept
 
 
-@pytest.mark.parametrize("way", ["cp", "none"])
-def test_the_first_rebuild_after_a_cold_build_copies_the_site_to_recycle(
+@pytest.mark.parametrize("way", ["cp", "python"])
+def test_a_cold_build_leaves_a_spare_of_its_site_without_the_search_index(
         site: Path, monkeypatch: pytest.MonkeyPatch, way: str) -> None:
-    """A cold build leaves no spare. The rebuild after it has the published site copied (`cp -al`, less the search
-    index) while it loads and plans, recycles the copy, and keeps the unchanged pages in place: they are the
-    published files, by inode. Where cp cannot, the rebuild makes a new staging folder. Either way it gives what
-    a cold build gives."""
+    """The spare of a cold build is made while the search stage runs (`cp -al` of the staging folder), or, where
+    cp cannot, hard-linked from the published site: either way the site's files, less the search index the
+    next build makes anew (or links from the site), sharing the published files' inodes."""
     from site_gen import build, output
 
-    copies: list = []
-    real = output.start_spare
-    monkeypatch.setattr(build, "start_spare", lambda out_dir, leave_out: copies.append(
-        real(out_dir, leave_out) if way == "cp" else None) or copies[-1])
+    started: list[Path] = []
+    if way == "python":
+        monkeypatch.setattr(build, "start_spare", lambda stage, out_dir: started.append(stage))
+    else:
+        real = output.start_spare
+        monkeypatch.setattr(build, "start_spare", lambda stage, out_dir: started.append(stage) or real(stage, out_dir))
     build_site(site, "public", search=True)
+    assert len(started) == 1
     public, spare = site / "public", site / ".public.spare"
-    assert copies == [] and not spare.exists()
-    before = {p.relative_to(public).as_posix(): os.stat(p).st_ino for p in public.rglob("*.html")}
-    path = middle_article(site)
-    path.write_text(path.read_text(encoding="utf-8") + "\n又一段。\n", encoding="utf-8")
-    report = build_site(site, "public", search=True)
-    assert len(copies) == 1 and (copies[0] is None) == (way == "none")
-    assert copies[0] is None or copies[0].poll() == 0
-    after = {p.relative_to(public).as_posix(): os.stat(p).st_ino for p in public.rglob("*.html")}
-    kept = [f for f in after if after[f] == before.get(f)]
-    if way == "cp":
-        assert report.rendered < len(after) and len(kept) >= len(after) - report.rendered  # (rendered counts feeds too)
+    files = {p.relative_to(public).as_posix() for p in public.rglob("*") if p.is_file()}
+    spared = {p.relative_to(spare).as_posix() for p in spare.rglob("*") if p.is_file()}
+    searched = {f for f in files if f.startswith("pagefind/") or f == "search/query.json"}
+    assert searched and "search/index.html" in files and spared == files - searched
+    assert all(os.stat(public / f).st_ino == os.stat(spare / f).st_ino for f in spared)
     assert not (site / ".public.spare.new").exists()
-    assert spare.is_dir()  # the cold build's site, for the next rebuild
+    path = middle_article(site)  # and the next build recycles it
+    path.write_text(path.read_text(encoding="utf-8") + "\n又一段。\n", encoding="utf-8")
+    inode = os.stat(spare).st_ino
+    build_site(site, "public", search=True)
+    assert os.stat(public).st_ino == inode
     build_site(site, "cold", cache=False, search=True)
     assert_same_tree(site / "cold", public)
 
 
-def test_a_rebuild_that_fails_while_its_spare_is_copied_leaves_no_copy_running(
-        site: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_cold_build_that_fails_in_its_search_stage_leaves_no_spare(site: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from site_gen import build, output
     from site_gen.diagnostics import SiteGenError
 
-    build_site(site, "public", search=True)
     copies: list = []
     real = output.start_spare
-    monkeypatch.setattr(build, "start_spare", lambda out_dir, leave_out: copies.append(real(out_dir, leave_out))
-                        or copies[-1])
-    path = middle_article(site)
-    text = path.read_text(encoding="utf-8")
-    path.write_text("---\ntitle: [unclosed\n---\n正文\n", encoding="utf-8")  # the rebuild stops in its load stage
-    with pytest.raises(SiteGenError):
-        build_site(site, "public", search=True)
-    assert len(copies) == 1 and copies[0].poll() is not None  # killed or finished, never left running
-    path.write_text(text + "\n补充。\n", encoding="utf-8")
-    build_site(site, "public", search=True)  # a partial copy left behind is made again
-    assert len(copies) == 2 and not (site / ".public.spare.new").exists()
-    build_site(site, "cold", cache=False, search=True)
-    assert_same_tree(site / "cold", site / "public")
-
-
-def test_a_cold_build_that_fails_in_its_search_stage_publishes_nothing(site: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from site_gen import build
-    from site_gen.diagnostics import SiteGenError
+    monkeypatch.setattr(build, "start_spare", lambda stage, out_dir: copies.append(real(stage, out_dir)) or copies[-1])
 
     def failing(*args, **kwargs):  # noqa: ANN002, ANN003
         raise SiteGenError([])
@@ -384,7 +361,8 @@ def test_a_cold_build_that_fails_in_its_search_stage_publishes_nothing(site: Pat
     monkeypatch.setattr(build, "index_site", failing)
     with pytest.raises(SiteGenError):
         build_site(site, "public", search=True)
+    assert copies[0] is None or copies[0].poll() is not None  # waited for or killed, never left running
     assert not (site / "public").exists() and not (site / ".public.spare").exists()
     monkeypatch.undo()
-    build_site(site, "public", search=True)
-    assert (site / "public" / "pagefind" / "pagefind.js").is_file() and not (site / ".public.spare").exists()
+    build_site(site, "public", search=True)  # a partial copy left behind is made again
+    assert (site / ".public.spare").is_dir() and not (site / ".public.spare.new").exists()
