@@ -120,6 +120,11 @@ class ListItems:
     def _render(self, card: Any, level: int) -> Markup:
         return Markup(self.env.get_template("_list_item.html").render(card=card, level=level))
 
+    def joined(self, cards: Any, level: int = 2) -> Markup:
+        """`list_items(cards, level)`: the cards' items one after the other, as a template's loop over
+        `list_item` would join them; one call per list instead of one per item (260,060 at 10k)."""
+        return Markup("".join([self(card, level) for card in cards]))
+
 
 # What stands for a mention in the shape of a zone page's item (ListItems._with_mention): private-use
 # characters, which no imported text holds (a text that did would only get its item rendered whole).
@@ -164,7 +169,8 @@ def make_environment(theme: Theme, config: SiteConfig) -> jinja2.Environment:
     env.filters["json_ld"] = _json_ld
     env.filters["host"] = lambda url: urlsplit(str(url)).netloc or str(url)
     builtin_items = all(_is_builtin(env, name) for name in ("_list_item.html", "_macros.html"))
-    env.globals["list_item"] = ListItems(env, builtin_items)
+    env.globals["list_item"] = items = ListItems(env, builtin_items)
+    env.globals["list_items"] = items.joined
     env.globals["once"] = Once()
     env.globals["site"] = {
         "title": config.title, "description": config.description, "language": config.language,

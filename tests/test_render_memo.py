@@ -79,3 +79,26 @@ def test_a_site_gen_error_pickles_with_its_message() -> None:
     error = SiteGenError([Diagnostic("a.md", "bad date", line=3), Diagnostic("b.md", "no title", hint="add one")])
     copy = pickle.loads(pickle.dumps(error))
     assert copy.diagnostics == error.diagnostics and str(copy) == str(error)
+
+
+def test_list_items_joins_what_a_loop_over_list_item_gives() -> None:
+    """The default `article_list` macro joins its items with `list_items` (one call per list): the same markup as
+    the loop over `list_item` it replaced, at both heading levels, for plain, excerpt and mention cards."""
+    from site_gen.article import Article
+    from site_gen.config import load_config
+    from site_gen.pages import Shared
+    from site_gen.render import make_environment, resolve_theme
+
+    config = load_config(None, "https://example.org/")
+    env = make_environment(resolve_theme(config), config)
+    cards = [Shared({"article": Article(slug=f"a{i}", title=f"标题{i} <&>", date="2021-03-0%d" % (i + 1), body="正文",
+                                        seed=f"a{i}.md", source="来源" if i else None),
+                     "url": f"articles/a{i}/", "mention": "提及<开发区>" if i == 1 else None,
+                     "excerpt": "摘要" if i == 2 else None, "date_note": None}) for i in range(4)]
+    loop = env.from_string('<ul class="article-list">\n{% for card in cards %}\n{{ list_item(card, level) }}'
+                           '{% endfor %}\n</ul>\n')
+    macro = env.from_string('{% from "_macros.html" import article_list %}{{ article_list(cards, level) }}')
+    for level in (2, 3):
+        made = macro.render(cards=cards, level=level)
+        assert made == loop.render(cards=cards, level=level) and made.count("<li>") == 4
+    assert macro.render(cards=[], level=2) == loop.render(cards=[], level=2)
