@@ -102,3 +102,27 @@ def test_list_items_joins_what_a_loop_over_list_item_gives() -> None:
         made = macro.render(cards=cards, level=level)
         assert made == loop.render(cards=cards, level=level) and made.count("<li>") == 4
     assert macro.render(cards=[], level=2) == loop.render(cards=[], level=2)
+
+
+def test_attribute_reads_of_dicts_are_what_jinja_gives() -> None:
+    """SiteEnvironment reads `x.name` of a dict or pages.Shared by key without trying the attribute first: the
+    same values as Jinja's own environment, for keys, missing keys, dict's methods (a key named like one
+    included) and a dict subclass with an attribute of its own."""
+    import jinja2
+
+    from site_gen.pages import Shared
+    from site_gen.render import SiteEnvironment
+
+    class Tagged(dict):  # noqa: D401 - a theme's own mapping type with an attribute
+        label = "属性"
+
+    values = [{"url": "a/", "items": 3, "name": "<名>"}, Shared({"url": "b/", "get": "键"}), Tagged(label="键值", url="c/"),
+              {}, ["list"], "text"]
+    template = ("{{ v.url }}|{{ v.name is defined }}|{{ v.items }}|{{ v.get }}|{{ v.label is defined and v.label }}|"
+                "{{ v.missing is defined }}|{{ v.__class__.__name__ }}")
+    ours, jinjas = (cls(autoescape=True, undefined=jinja2.ChainableUndefined) for cls in (SiteEnvironment, jinja2.Environment))
+    for value in values:
+        assert ours.from_string(template).render(v=value) == jinjas.from_string(template).render(v=value), value
+    strict = SiteEnvironment(undefined=jinja2.StrictUndefined)
+    with pytest.raises(jinja2.UndefinedError, match="missing"):
+        strict.from_string("{{ v.missing }}").render(v=Shared({"url": "a/"}))
