@@ -154,7 +154,7 @@ class SiteEnvironment(jinja2.Environment):
     """Jinja's environment, with `card.url` on the planner's values read as Jinja reads it, without the failed
     attribute lookup first. They are dicts (pages.Shared, or dict): Jinja tries `getattr(card, "url")`, which
     raises AttributeError for every key that is not one of dict's own attributes, then `card["url"]`. Of the
-    1,974,834 attribute reads of the 10k site's templates most were such keys."""
+    1,974,834 attribute reads of the 10k site's templates, 1,503,076 were such keys."""
 
     def getattr(self, obj: Any, attribute: str) -> Any:
         if type(obj) in _PLAIN_DICTS and attribute not in _DICT_ATTRIBUTES:  # getattr would fail: the key
