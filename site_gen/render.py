@@ -176,11 +176,11 @@ def make_environment(theme: Theme, config: SiteConfig) -> jinja2.Environment:
         jinja2.PrefixLoader({"default": builtin}),
     ])
     env = SiteEnvironment(loader=loader, autoescape=jinja2.select_autoescape(["html", "xml"]),
-                             undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True,
-                             keep_trailing_newline=True,
-                             # Made anew for every build (serve's too), so a template never changes under it; with
-                             # reloading on, every {% extends %} and list item stat()ed its template file.
-                             auto_reload=False)
+                          undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True,
+                          keep_trailing_newline=True,
+                          # Made anew for every build (serve's too), so a template never changes under it; with
+                          # reloading on, every {% extends %} and list item stat()ed its template file.
+                          auto_reload=False)
     base_path = config.base_path
     site_url = config.site_url
     env.filters["url"] = lambda path: base_path + str(path).lstrip("/")
