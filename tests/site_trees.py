@@ -30,6 +30,12 @@ def generated_content(root: Path, n: int) -> Path:
     return root / "site"
 
 
+def copied_site(archive: Path, tmp_path: Path) -> Path:
+    """A test's own copy of a module's generated site (`generated_content`), to edit and build."""
+    shutil.copytree(archive, tmp_path / "site")
+    return tmp_path / "site"
+
+
 def build_site(site: Path, out: str, *, cache: bool = True, jobs: int | None = 1, search: bool = False) -> BuildReport:
     config = replace(load_config(None, BASE_URL), root=site)
     return build(BuildOptions(config=config, seeds_dir=site / "seeds", content_dir=site / "content", out_dir=site / out,

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from site_trees import assert_same_tree, build_site, generated_content, tree
+from site_trees import assert_same_tree, build_site, copied_site, generated_content, tree
 
 N = 60
 
@@ -20,10 +20,7 @@ def archive(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture
 def site(archive: Path, tmp_path: Path) -> Path:
-    import shutil
-
-    shutil.copytree(archive, tmp_path / "site")
-    return tmp_path / "site"
+    return copied_site(archive, tmp_path)
 
 
 def cold_equals(site: Path, out: str = "public") -> None:

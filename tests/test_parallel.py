@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from site_gen import incremental, pages
-from site_trees import assert_same_tree, build_site, generated_content
+from site_trees import assert_same_tree, build_site, copied_site, generated_content
 
 N = 80
 
@@ -21,8 +21,7 @@ def archive(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def test_parallel_cold_build_equals_serial(archive: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    site = tmp_path / "site"
-    shutil.copytree(archive, site)
+    site = copied_site(archive, tmp_path)
     monkeypatch.setattr(incremental, "CHUNK", 16)  # many small tasks, so both workers render and interleave
     monkeypatch.setattr(pages, "PARALLEL_MIN_TASKS", 0)  # related lists and mentions made in two processes too
     serial = build_site(site, "serial", cache=False, jobs=1)
@@ -33,8 +32,7 @@ def test_parallel_cold_build_equals_serial(archive: Path, tmp_path: Path, monkey
 
 
 def test_parallel_incremental_build_equals_serial_cold(archive: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    site = tmp_path / "site"
-    shutil.copytree(archive, site)
+    site = copied_site(archive, tmp_path)
     monkeypatch.setattr(incremental, "CHUNK", 16)
     monkeypatch.setattr(pages, "PARALLEL_MIN_TASKS", 0)
     build_site(site, "public", jobs=2)

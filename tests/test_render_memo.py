@@ -5,14 +5,13 @@ items made from their article's item shape (render.ListItems), the blocks of `{%
 from __future__ import annotations
 
 import pickle
-import shutil
 from pathlib import Path
 
 import pytest
 
 from site_gen import incremental, render
 from site_gen.diagnostics import Diagnostic, SiteGenError
-from site_trees import assert_same_tree, build_site, generated_content
+from site_trees import assert_same_tree, build_site, copied_site, generated_content
 
 N = 80
 
@@ -24,8 +23,7 @@ def archive(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture
 def site(archive: Path, tmp_path: Path) -> Path:
-    shutil.copytree(archive, tmp_path / "site")
-    return tmp_path / "site"
+    return copied_site(archive, tmp_path)
 
 
 def test_reused_zone_blocks_and_mention_items_give_what_rendering_each_gives(
