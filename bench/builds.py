@@ -20,6 +20,7 @@ import time
 from dataclasses import replace
 from pathlib import Path
 
+import run as bench_run  # noqa: E402 - bench/run.py sits next to this script
 from run import SAMPLE_SECONDS, tree_memory  # noqa: E402 - bench/run.py sits next to this script
 
 def main(argv: list[str] | None = None) -> int:
@@ -28,13 +29,26 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--site", type=Path, default=Path("/tmp/site_gen-builds"), help="working site folder (replaced)")
     parser.add_argument("--edits", type=int, default=3, help="one-article edits after the no-change build")
     parser.add_argument("--memory", action="store_true", help="sample the process tree's PSS every 0.5 s")
+    parser.add_argument("--delete-old", action="store_true", help="delete the last run's site first (see run.TRASH)")
+    parser.add_argument("--keep-trash", action="store_true",
+                        help="leave the sites moved aside (SITE/../.bench-trash) for the next run, whose builds a "
+                             "deletion would slow down: for runs one after the other; delete the folder at the end")
     args = parser.parse_args(argv)
+    site = args.site
+    if args.delete_old:
+        bench_run.TRASH = None
+    try:
+        return measure(args, site)
+    finally:
+        if not args.keep_trash:
+            bench_run.empty_trash()
 
+
+def measure(args: argparse.Namespace, site: Path) -> int:
     from site_gen.build import BuildOptions, build
     from site_gen.config import load_config
 
-    site = args.site
-    shutil.rmtree(site, ignore_errors=True)
+    bench_run.set_aside(site)  # moved aside, not deleted: see run.TRASH
     site.mkdir(parents=True)
     shutil.copytree(args.archive / "content", site / "content")
     os.sync()  # the copy's writeback should not land on the cold build

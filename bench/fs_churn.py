@@ -23,6 +23,7 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=4)
     parser.add_argument("--folders", type=int, default=20_000)
     parser.add_argument("--keep", action="store_true", help="keep every round's tree (a new one each round)")
+    parser.add_argument("--wait", type=float, default=0.0, help="seconds to wait after the deletion and sync")
     args = parser.parse_args()
     shutil.rmtree(args.root, ignore_errors=True)
     data = b"x" * 20_000
@@ -31,6 +32,7 @@ def main() -> None:
         if not args.keep:
             shutil.rmtree(tree, ignore_errors=True)
         os.sync()
+        time.sleep(args.wait)
         before, begun = os.times(), time.perf_counter()
         for index in range(args.folders):
             folder = tree / "articles" / f"a{index:05d}-some-long-slug-name"

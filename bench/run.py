@@ -9,7 +9,8 @@ in the work folder), then measures, in the same run and on the same articles:
   Pagefind  on Hugo's output (cold index);
   Pelican   cold build (empty content cache), no-change rebuild (warm cache), one-edit rebuild.
 The tools take turns: each round measures each tool once, so a machine that slows down during the run
-weighs on all of them alike.
+weighs on all of them alike. A tool's last output is moved aside before its cold build, not deleted (deleted
+at the end of the run; `--delete-old` deletes it on the spot, see TRASH for why that skews the figures).
 Output: a table per N on stdout (medians of --runs rounds), the ratios, and every raw figure as JSON
 (WORK/results.json). Peak memory is the proportional set size (PSS) summed over the whole process tree (a build that runs Pagefind
 counts both processes), every SAMPLE_SECONDS (0.5 s).
@@ -175,10 +176,38 @@ def remove(*paths: Path) -> None:
             path.unlink()
 
 
+# Where clear_for_cold moves old outputs, emptied when the run ends (`empty_trash`); None: delete them at once.
+# On the benchmark VM (ext4 without a journal) every new inode is checked against recently deleted ones
+# (`recently_deleted()` in fs/ext4/ialloc.c: freed within 60 s, or 360 s once their inode table block is dirty
+# again), and the allocator walks past each such inode: a build that creates files right after deleting tens of
+# thousands paid seconds of system time for it, the more the more files it writes (BENCHMARKS.md, tenth session).
+# Moving the old tree aside (one rename) leaves no freed inode behind, for every tool alike.
+TRASH: list[Path] | None = []
+
+
+def set_aside(*paths: Path) -> None:
+    """Take paths out of the way: into a trash folder beside each (one rename), or deleted when TRASH is None."""
+    if TRASH is None:
+        remove(*paths)
+        return
+    for path in paths:
+        if path.exists() or path.is_symlink():
+            trash = path.parent / ".bench-trash"
+            trash.mkdir(exist_ok=True)
+            if trash not in TRASH:
+                TRASH.append(trash)
+            path.rename(trash / f"{time.time_ns()}-{path.name}")
+
+
+def empty_trash() -> None:
+    for trash in TRASH or []:
+        remove(trash)
+
+
 def clear_for_cold(*paths: Path) -> None:
-    """Remove a tool's previous output and caches, then flush the disk: deleting ~20,000 files leaves
-    writeback work that would otherwise land on the cold build measured next."""
-    remove(*paths)
+    """Set a tool's previous output and caches aside, then flush the disk: a deletion of ~20,000 files (with
+    --delete-old) leaves writeback work that would otherwise land on the cold build measured next."""
+    set_aside(*paths)
     os.sync()
     time.sleep(1)
 
@@ -310,7 +339,7 @@ def bench_import(args: argparse.Namespace, folder: Path, n: int, runs: int) -> R
     command = [args.python, "-m", "site_gen", "import", "--seeds", str(seeds), "--content", str(content)]
     first = ""
     for run in range(runs):
-        remove(content)
+        set_aside(content)
         m = measure(command, env=our_env(args.site_gen_root))
         first = first or (m.stdout.splitlines() or [""])[0]
         result.add("seconds", m.seconds)
@@ -529,7 +558,19 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--skip", default="", help="comma-separated: import,ours,hugo,pelican")
     parser.add_argument("--hugo-without-related", action="store_true",
                         help="build Hugo's site without its related-articles list (ours always has one)")
+    parser.add_argument("--delete-old", action="store_true",
+                        help="delete each tool's last output right before its cold build instead of moving it aside "
+                             "(the ninth session's way; see TRASH)")
     args = parser.parse_args(argv)
+    global TRASH
+    TRASH = None if args.delete_old else []
+    try:
+        return run_sizes(args)
+    finally:
+        empty_trash()
+
+
+def run_sizes(args: argparse.Namespace) -> int:
     args.site_gen_root = args.site_gen_root.resolve()
     args.peers_venv = args.peers_venv.absolute()
     binaries = list((args.peers_venv / "lib").glob("python3*/site-packages/hugo/binaries/hugo"))
