@@ -2,7 +2,8 @@
 
 Input: a generated archive (bench/generate.py N OUT). Output, on stdout, one line per build: wall and CPU
 time (children included), pages rendered, time per stage, and with --memory the peak proportional set size
-of the process tree. The builds run in this process, as `serve` runs them, with the build cache on;
+of the process tree. The builds run in this process, as `serve` runs them, with the build cache on (off with
+--no-cache, as the GitHub Pages workflow builds);
 `--edits 0` gives only the cold and no-change builds. Without --memory nothing watches the build, which is
 the cleanest wall time: sampling /proc costs the measured build CPU on a 2-core machine.
 
@@ -29,6 +30,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--site", type=Path, default=Path("/tmp/site_gen-builds"), help="working site folder (replaced)")
     parser.add_argument("--edits", type=int, default=3, help="one-article edits after the no-change build")
     parser.add_argument("--memory", action="store_true", help="sample the process tree's PSS every 0.5 s")
+    parser.add_argument("--no-cache", action="store_true",
+                        help="build without the build cache (`site-gen build --no-cache`): every build is cold")
     parser.add_argument("--delete-old", action="store_true", help="delete the last run's site first (see run.TRASH)")
     parser.add_argument("--keep-trash", action="store_true",
                         help="leave the sites moved aside (SITE/../.bench-trash) for the next run, whose builds a "
@@ -66,7 +69,8 @@ def measure(args: argparse.Namespace, site: Path) -> int:
         peak[0] = 0
         start, before = time.perf_counter(), os.times()
         report = build(BuildOptions(config=config, seeds_dir=site / "seeds", content_dir=site / "content",
-                                    out_dir=site / "public", run_import=False, search=True))
+                                    out_dir=site / "public", run_import=False, search=True,
+                                    cache=not args.no_cache))
         after = os.times()
         cpu = sum(getattr(after, f) - getattr(before, f) for f in ("user", "system", "children_user", "children_system"))
         memory = f", peak PSS {peak[0] / 2**20:,.0f} MiB" if args.memory else ""

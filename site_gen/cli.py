@@ -74,6 +74,9 @@ def make_parser() -> argparse.ArgumentParser:
     p_build.add_argument("--no-import", action="store_true", help="build from content/ only")
     p_build.add_argument("--drafts", action="store_true", help="include articles marked `draft: true`")
     p_build.add_argument("--no-search", action="store_true", help="skip the Pagefind index (faster previews)")
+    p_build.add_argument("--no-cache", action="store_true",
+                         help="neither read nor write the build cache (.site-gen-cache/ and .public.spare/): "
+                              "for a one-off build, as in CI, that leaves nothing for a next build to reuse")
     p_build.add_argument("--strict", action="store_true", help="exit non-zero if any seed is skipped")
 
     p_serve = commands.add_parser("serve", parents=[flags], help="preview the site locally, rebuilding on every change",
@@ -184,7 +187,7 @@ def cmd_build(args: argparse.Namespace, config: SiteConfig, progress: ProgressHo
     try:
         report = build(BuildOptions(config=config, seeds_dir=args.seeds, content_dir=args.content, out_dir=args.out,
                                     run_import=not args.no_import, drafts=args.drafts, search=not args.no_search,
-                                    progress=progress))
+                                    cache=not args.no_cache, progress=progress))
     finally:
         close_progress(progress)
     print_build_report(report, args)

@@ -187,3 +187,22 @@ def test_plain_progress_lines_for_a_long_import(tmp_path: Path) -> None:
     assert "render… (" in result.stderr
     assert "\x1b[" not in result.stderr + result.stdout
     assert "seeds read: 12; articles written: 12" in result.stdout
+
+
+def test_no_cache_renders_every_page_and_leaves_the_cache_alone(run_cli, tmp_path: Path) -> None:
+    root = write_site(tmp_path / "s", content={"a.md": article("a"), "b.md": article("b", "第二篇")})
+    cache, spare, page = root / ".site-gen-cache", root / ".public.spare", root / "public" / "articles" / "a" / "index.html"
+    assert run_cli(["build", "--no-cache", "--no-import", "--no-search"], root).code == 0
+    assert page.is_file()
+    assert not cache.exists() and not spare.exists()  # nothing written for a next build
+
+    assert run_cli(["build", "--no-import", "--no-search"], root).code == 0  # the usual build, with its cache
+    kept = {path: path.stat().st_mtime_ns for path in cache.rglob("*")}
+    assert kept and spare.is_dir() and page.stat().st_nlink == 2  # unchanged pages are shared with the spare
+    (root / "content" / "b.md").write_text(article("b", "第二篇改过"), encoding="utf-8")
+
+    result = run_cli(["build", "--no-cache", "--no-import", "--no-search"], root)
+    assert result.code == 0, result.err
+    assert "第二篇改过" in (root / "public" / "articles" / "b" / "index.html").read_text(encoding="utf-8")
+    assert page.stat().st_nlink == 1  # rendered anew, not linked from the last build
+    assert {path: path.stat().st_mtime_ns for path in cache.rglob("*")} == kept  # the cache is neither read nor written

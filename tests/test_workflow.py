@@ -58,6 +58,7 @@ def test_workflow_builds_checks_and_deploys_with_the_pages_base_url() -> None:
     build_step = next(step for step in build if step.get("run", "").startswith("site-gen build"))
     assert "steps.pages.outputs.base_url" in build_step["env"]["BASE_URL"]
     assert '--base-url "$BASE_URL"' in build_step["run"]
+    assert "--no-cache" in build_step["run"].split()  # a runner starts empty: a cache would only be written
     check_index = next(i for i, run in enumerate(runs) if run.startswith("site-gen check"))
     upload_index = next(i for i, step in enumerate(build) if "upload-pages-artifact" in step.get("uses", ""))
     assert runs.index(build_step["run"]) < check_index < upload_index, names  # nothing unchecked is uploaded
