@@ -50,10 +50,10 @@ import json, sys
 from pathlib import Path
 from site_gen.build import BuildOptions, build
 from site_gen.config import load_config
-content, out, base_url = sys.argv[1:4]
+content, out, base_url, cache = sys.argv[1:5]
 config = load_config(None, base_url)
 report = build(BuildOptions(config=config, seeds_dir=Path(content), content_dir=Path(content), out_dir=Path(out),
-                            run_import=False, search=True))
+                            run_import=False, search=True, cache=cache == "cache"))
 print("BENCH " + json.dumps({"timings": report.timings, "pages": report.pages, "bytes": report.bytes_written,
                             "rendered": report.rendered, "up_to_date": report.up_to_date,
                             "search_indexed": report.search_indexed}))
@@ -362,8 +362,8 @@ def bench_ours(args: argparse.Namespace, folder: Path, n: int) -> tuple[Result, 
     command = [args.python, "-c", DRIVER, str(content), str(out), BASE_URL]
     env = our_env(args.site_gen_root)
 
-    def run(label: str) -> Measured:
-        m = measure(command, cwd=folder, env=env)
+    def run(label: str, cache: str = "cache") -> Measured:
+        m = measure([*command, cache], cwd=folder, env=env)
         line = next(line for line in m.stdout.splitlines() if line.startswith("BENCH "))
         data = json.loads(line[len("BENCH "):])
         for name, seconds in data["timings"]:
@@ -399,6 +399,11 @@ def bench_ours(args: argparse.Namespace, folder: Path, n: int) -> tuple[Result, 
         result.add("oneedit_cpu_s", m.cpu_s)
         files, result.html_files, result.bytes_written = tree_size(out)
         result.notes[:] = [f"{files} files in the output"]
+        if args.no_cache_too:  # as the GitHub Pages workflow builds: `site-gen build --no-cache`
+            clear_for_cold(out, folder / f".{out.name}.spare", folder / ".site-gen-cache")
+            m = run(NO_CACHE, "no-cache")
+            result.add("cold_nocache_s", m.seconds)
+            result.add("cold_nocache_cpu_s", m.cpu_s)
 
     return result, one_round
 
@@ -488,6 +493,9 @@ def both(result: Result, name: str) -> str:
     return f"{fmt(result.med(name + '_s'))} ({fmt(result.med(name + '_cpu_s'))} CPU)"
 
 
+NO_CACHE = "cold without cache"  # the label of `--no-cache-too`'s builds
+
+
 def report(n: int, runs: int, results: dict[str, Result]) -> str:
     ours, imp = results["ours"], results.get("import")
     hugo, pf, pel = results.get("hugo"), results.get("pagefind"), results.get("pelican")
@@ -510,6 +518,12 @@ def report(n: int, runs: int, results: dict[str, Result]) -> str:
                  f"{both(ours, 'nochange')} | {both(ours, 'oneedit')} | {ours.pages:,} pages ({ours.html_files:,}) | "
                  f"{ours.bytes_written:,} |")
     lines.append(f"| site_gen without its search stage | {fmt(render_only)} | | | | | |")
+    no_cache = {name[len(NO_CACHE) + 2:]: median(values) for name, values in ours.stages.items()
+                if name.startswith(NO_CACHE + ": ")}
+    if no_cache:
+        lines.append(f"| site_gen --no-cache (as the Pages workflow) | {both(ours, 'cold_nocache')} | | | | | |")
+        lines.append(f"| site_gen --no-cache without its search stage | "
+                     f"{fmt(ours.med('cold_nocache_s') - no_cache.get('search index', 0.0))} | | | | | |")
     if hugo and pf:
         lines.append(f"| Hugo 0.168 | {both(hugo, 'cold')} | {hugo.med('cold_peak_mb'):.0f} MB | {both(hugo, 'nochange')} | "
                      f"{both(hugo, 'oneedit')} | {hugo.pages:,} ({hugo.html_files:,}) | {hugo.bytes_written:,} |")
@@ -531,6 +545,14 @@ def report(n: int, runs: int, results: dict[str, Result]) -> str:
         lines.append(f"  the same ratio round by round (each round's own builds): "
                      f"{', '.join(f'{r:.2f}' for r in paired)}; median {median(paired):.2f}")
         lines.append(f"ratio site_gen without search / Hugo: {render_only / hugo.med('cold_s'):.2f} wall (target ≤ 1)")
+        if no_cache:
+            paired = [o / (h + p) for o, h, p in zip(ours.figures["cold_nocache_s"], hugo.figures["cold_s"],
+                                                      pf.figures["cold_s"])]
+            lines.append(f"ratio site_gen --no-cache full build / (Hugo + Pagefind): "
+                         f"{ours.med('cold_nocache_s') / hp:.2f} wall; round by round "
+                         f"{', '.join(f'{r:.2f}' for r in paired)}")
+            lines.append(f"ratio site_gen --no-cache without search / Hugo: "
+                         f"{(ours.med('cold_nocache_s') - no_cache.get('search index', 0.0)) / hugo.med('cold_s'):.2f} wall")
         if render:
             lines.append(f"ratio site_gen render stage alone / Hugo: {render / hugo.med('cold_s'):.2f} wall "
                          "(the lenient reading of the same target)")
@@ -538,6 +560,9 @@ def report(n: int, runs: int, results: dict[str, Result]) -> str:
         lines.append(f"ratio site_gen no-change rebuild / Hugo no-change: {ours.med('nochange_s') / hugo.med('nochange_s'):.2f} wall")
     if pel:
         lines.append(f"ratio Pelican / site_gen without search: {pel.med('cold_s') / render_only:.2f} wall (target ≥ 4)")
+        if no_cache:
+            lines.append(f"ratio Pelican / site_gen --no-cache without search: "
+                         f"{pel.med('cold_s') / (ours.med('cold_nocache_s') - no_cache.get('search index', 0.0)):.2f} wall")
         if render:
             lines.append(f"ratio Pelican / site_gen render stage alone: {pel.med('cold_s') / render:.2f} wall "
                          "(the lenient reading of the same target)")
@@ -558,6 +583,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--skip", default="", help="comma-separated: import,ours,hugo,pelican")
     parser.add_argument("--hugo-without-related", action="store_true",
                         help="build Hugo's site without its related-articles list (ours always has one)")
+    parser.add_argument("--no-cache-too", action="store_true",
+                        help="also measure our cold build without the build cache, each round (`site-gen build "
+                             "--no-cache`, as the GitHub Pages workflow builds)")
     parser.add_argument("--delete-old", action="store_true",
                         help="delete each tool's last output right before its cold build instead of moving it aside "
                              "(the ninth session's way; see TRASH)")
