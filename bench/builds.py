@@ -22,7 +22,6 @@ from dataclasses import replace
 from pathlib import Path
 
 import run as bench_run  # noqa: E402 - bench/run.py sits next to this script
-from run import SAMPLE_SECONDS, tree_memory  # noqa: E402 - bench/run.py sits next to this script
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
@@ -37,20 +36,20 @@ def main(argv: list[str] | None = None) -> int:
                         help="leave the sites moved aside (SITE/../.bench-trash) for the next run, whose builds a "
                              "deletion would slow down: for runs one after the other; delete the folder at the end")
     args = parser.parse_args(argv)
-    site = args.site
     if args.delete_old:
         bench_run.TRASH = None
     try:
-        return measure(args, site)
+        return measure(args)
     finally:
         if not args.keep_trash:
             bench_run.empty_trash()
 
 
-def measure(args: argparse.Namespace, site: Path) -> int:
+def measure(args: argparse.Namespace) -> int:
     from site_gen.build import BuildOptions, build
     from site_gen.config import load_config
 
+    site = args.site
     bench_run.set_aside(site)  # moved aside, not deleted: see run.TRASH
     site.mkdir(parents=True)
     shutil.copytree(args.archive / "content", site / "content")
@@ -61,8 +60,8 @@ def measure(args: argparse.Namespace, site: Path) -> int:
     stop = threading.Event()
     if args.memory:
         def sample() -> None:
-            while not stop.wait(SAMPLE_SECONDS):
-                peak[0] = max(peak[0], tree_memory(os.getpid()))
+            while not stop.wait(bench_run.SAMPLE_SECONDS):
+                peak[0] = max(peak[0], bench_run.tree_memory(os.getpid()))
         threading.Thread(target=sample, daemon=True).start()
 
     def run(label: str) -> None:
