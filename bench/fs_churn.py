@@ -1,11 +1,12 @@
 """File creation after deletions: what slowed the side-by-side runs down round after round on the benchmark VM.
 
 Output, per round: the system CPU time of creating FOLDERS folders holding one 20 KB file each, after deleting
-the last round's tree (or, with --keep, next to it). On the benchmark VM (ext4 mounted with `discard`) the
-system time grew round after round when each round deleted the last one's tree, and stayed flat when nothing was
-deleted; every tool's cold build there follows the deletion of its last output (BENCHMARKS.md, ninth session).
+the last round's tree (or, with --keep, next to it; with --wait, so many seconds after the deletion). On the
+benchmark VM the system time grew round after round when each round deleted the last one's tree, and stayed flat
+when nothing was deleted: its ext4 has no journal, and then walks past every recently freed inode when it
+allocates one (BENCHMARKS.md, ninth and tenth sessions). So bench/run.py moves old outputs aside.
 
-    .venv/bin/python bench/fs_churn.py /tmp/fs-churn --rounds 4 [--keep]
+    .venv/bin/python bench/fs_churn.py /tmp/fs-churn --rounds 4 [--keep] [--wait SECONDS]
 """
 
 from __future__ import annotations

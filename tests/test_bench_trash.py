@@ -21,6 +21,7 @@ def run(monkeypatch: pytest.MonkeyPatch):
     spec = importlib.util.spec_from_file_location("bench_run_trash", BENCH / "run.py")
     module = importlib.util.module_from_spec(spec)
     monkeypatch.setitem(sys.modules, spec.name, module)
+    monkeypatch.setattr(sys, "path", list(sys.path))  # run.py puts bench/ on the path to import its generator
     spec.loader.exec_module(module)
     monkeypatch.setattr(module, "TRASH", [])
     return module
