@@ -44,7 +44,7 @@ import numpy as np
 
 from site_gen.search_canonical import format_error, short_name, write_meta, write_pagefind_file
 from site_gen.search_chunks import _word_entries
-from site_gen.search_index import BODY_MARK, TAIL, TITLE_MARK, ShardTokens, code_runs, entry_runs
+from site_gen.search_index import BODY_MARK, TAIL, TITLE_MARK, ShardTokens, code_runs, entry_runs, stable_order
 from site_gen.search_merge import PreparedShard, _decoded_entry, bucket_of, chunk_files, shard_pages, write_filters
 from site_gen.search_text import LATIN_MARK
 
@@ -200,7 +200,7 @@ def _word_items(tokens: ShardTokens, kept: np.ndarray, token_ids: list[int], ids
     position = tokens.position[kept][row]
     weight = np.where(tokens.title[kept][row], weight * TITLE_MARK // BODY_MARK, weight)
     # A page's locations in weight order, then text order, as Pagefind lists them.
-    order = np.lexsort((position, weight, page))
+    order = stable_order(position, weight, page)
     pair, page, position, weight = pair[order], page[order], position[order], weight[order]
 
     varied = {pairs[n][0] for n in np.unique(pair).tolist() if pairs[n][1] is not None}

@@ -16,13 +16,14 @@ import re
 from pathlib import Path
 
 import cbor2
+import numpy as np
 import pytest
 
 from site_gen import search
 from site_gen.diagnostics import SiteGenError
 from site_gen.search import IndexDocument, run_pagefind
 from site_gen.search_chunks import _word_entries, read_fragment
-from site_gen.search_index import PAGEFIND_SPACES, SAFE_PUNCTUATION, SENTINEL, ShardTokens, code_runs
+from site_gen.search_index import PAGEFIND_SPACES, SAFE_PUNCTUATION, SENTINEL, ShardTokens, code_runs, stable_order
 from site_gen.search_merge import Bucket
 from site_gen.search_text import code_tokens, fold
 
@@ -293,3 +294,19 @@ def test_a_text_holding_the_block_separator_is_refused() -> None:
     with pytest.raises(ValueError, match="U\\+DBFF"):
         ShardTokens([(["灵石\udbff开发区"], "标题")])
     assert len(ShardTokens([(["灵石", ""], "")]).starts) == 2
+
+
+def test_stable_order_is_lexsort() -> None:
+    """The shard's sorts (postings by word and page, locations by page, weight and position): numpy's default
+    sort over one unique key per row must give lexsort's order, ties in their rows' order."""
+    rng = np.random.default_rng(7)
+    size = 20_000
+    page, weight = rng.integers(0, 40, size), rng.choice([1, 3, 7], size)  # many ties: a quicksort moves them
+    position, words = rng.integers(0, 300, size), rng.integers(0, 50, size).astype(np.uint32)
+    for keys in [(page, words), (position, weight, page), (weight,), (words[:1],)]:
+        assert np.array_equal(stable_order(*keys), np.lexsort(keys))
+    for keys in [(page - 5, words),  # a negative key
+                 (page.astype(float), words),  # not integers
+                 (page, np.full(size, 2 ** 52, np.int64)),  # ranges times rows beyond an int64
+                 (np.zeros(0, np.int64), np.zeros(0, np.int64))]:  # nothing to sort
+        assert np.array_equal(stable_order(*keys), np.lexsort(keys))
