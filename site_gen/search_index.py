@@ -537,8 +537,8 @@ def stable_order(*keys: np.ndarray) -> np.ndarray:
 
     For non-negative integer keys whose ranges, times the row count, fit in an int64, the rows get one key
     each, unique by their index, and numpy's default sort orders them (its SIMD quicksort where the CPU has
-    one): 32 ms against lexsort's 265 ms, and 49 ms against a stable argsort's 149 ms of one key, on 1.5
-    million rows here. Any other keys are lexsorted."""
+    one). On a 10k shard: its 1,188,598 postings in 39.5 ms against a stable argsort's 75.7 ms, its pairs'
+    65,075 locations in 0.4 ms against lexsort's 4.8 ms. Any other keys are lexsorted."""
     size = len(keys[0])
     spans = [int(key.max()) + 1 if size else 1 for key in keys]
     if not size or any(key.dtype.kind not in "iu" or int(key.min()) < 0 for key in keys) \
@@ -547,7 +547,7 @@ def stable_order(*keys: np.ndarray) -> np.ndarray:
     combined = np.zeros(size, np.int64)
     for key, span in zip(reversed(keys), reversed(spans)):
         combined *= span
-        combined += key
+        combined += key.astype(np.int64, copy=False)  # below 2 ** 63: a uint64 key would make the sum a float
     combined *= size
     combined += np.arange(size, dtype=np.int64)
     return np.argsort(combined)

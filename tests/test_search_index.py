@@ -303,7 +303,7 @@ def test_stable_order_is_lexsort() -> None:
     size = 20_000
     page, weight = rng.integers(0, 40, size), rng.choice([1, 3, 7], size)  # many ties: a quicksort moves them
     position, words = rng.integers(0, 300, size), rng.integers(0, 50, size).astype(np.uint32)
-    for keys in [(page, words), (position, weight, page), (weight,), (words[:1],)]:
+    for keys in [(page, words), (position, weight, page), (weight,), (words[:1],), (page.astype(np.uint64), weight)]:
         assert np.array_equal(stable_order(*keys), np.lexsort(keys))
     for keys in [(page - 5, words),  # a negative key
                  (page.astype(float), words),  # not integers
