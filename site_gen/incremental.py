@@ -144,7 +144,7 @@ class Outcome:
 @dataclass
 class _Job:
     pages: list[Page]
-    fingerprints: Fingerprints
+    fingerprints: Fingerprints | None
     renderer: PageRenderer
     stage: Path
     previous: Previous | None
@@ -161,7 +161,7 @@ def _run(start: int, stop: int) -> list[tuple[str, bytes, int, bool]]:
     staged = job.previous.staged if job.previous else {}
     stage = str(job.stage)
     for page in job.pages[start:stop]:
-        fingerprint = job.fingerprints(page)
+        fingerprint = job.fingerprints(page) if job.fingerprints is not None else b""
         here = staged.get(page.path)
         # A path in `staged` was checked by safe_target when an earlier build wrote it: joined as a string
         # (pathlib's parsing costs more than the rest of keeping an unchanged page).
@@ -202,10 +202,12 @@ def workers_for(pages: int, jobs: int | None) -> int:
     return usable_cpus() if pages >= PARALLEL_MIN_PAGES else 1
 
 
-def render_site(pages: list[Page], renderer: PageRenderer, fingerprints: Fingerprints, stage: Path,
+def render_site(pages: list[Page], renderer: PageRenderer, fingerprints: Fingerprints | None, stage: Path,
                 previous: Previous | None, workers: int = 1,
                 progress: Callable[[int, int | None], None] | None = None) -> Outcome:
-    """Fingerprint every page; link the unchanged ones from `previous`, render and write the others."""
+    """Fingerprint every page; link the unchanged ones from `previous`, render and write the others. Without
+    `fingerprints` (a build without a cache, which keeps nothing to compare with) every page is rendered and
+    its fingerprint is b""."""
     global _JOB
     _JOB = _Job(pages, fingerprints, renderer, stage, previous)
     outcome = Outcome({}, 0, 0, 0)

@@ -363,3 +363,17 @@ def test_a_cold_build_that_fails_in_its_search_stage_leaves_no_spare(site: Path,
     monkeypatch.undo()
     build_site(site, "public", search=True)  # a partial copy left behind is made again
     assert (site / ".public.spare").is_dir() and not (site / ".public.spare.new").exists()
+
+
+def test_a_build_without_cache_fingerprints_nothing(site: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Fingerprints are only for a next build to compare with; without a cache nothing keeps them. The same site
+    comes out (cold_equals compares the uncached build with cached ones throughout this file)."""
+    from site_gen import incremental
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("fingerprinted without a cache")
+
+    monkeypatch.setattr(incremental.Fingerprints, "__init__", refuse)
+    monkeypatch.setattr(incremental.Fingerprints, "__call__", refuse)
+    report = build_site(site, "public", cache=False, search=True)
+    assert report.rendered == report.pages and (site / "public" / "pagefind" / "pagefind-entry.json").is_file()
