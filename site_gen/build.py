@@ -231,7 +231,7 @@ def _build(options: BuildOptions, collector: CollectorPause) -> BuildReport:
         # of article digests here, and 9 % of the render workers' time).
         fingerprints = Fingerprints(global_key, model.articles, files) if cache else None
         pages, plan_memo = plan_pages(model, config, cache.load(PLAN_MEMO) if cache else None,
-                                      fingerprints.digest if fingerprints else None, workers)
+                                      fingerprints.digest if fingerprints is not None else None, workers)
     collector.freeze()
     with report.stage("write"):
         spare = _spare(record, options.out_dir)
@@ -258,7 +258,7 @@ def _build(options: BuildOptions, collector: CollectorPause) -> BuildReport:
             with report.stage("search index"):
                 # The index is made of the articles alone (not templates or config): a theme edit keeps it.
                 indexed_key = search_key(code_key(), fingerprints, model.articles, sorted(model.region_cities.items())) \
-                    if fingerprints else None
+                    if fingerprints is not None else None
                 if record and (record.search == indexed_key or options.search_later) \
                         and all((options.out_dir / p).exists() for p in SEARCH_FILES):
                     link_tree(options.out_dir / "pagefind", stage / "pagefind")

@@ -540,9 +540,10 @@ def stable_order(*keys: np.ndarray) -> np.ndarray:
     one). On a 10k shard: its 1,188,598 postings in 39.5 ms against a stable argsort's 75.7 ms, its pairs'
     65,075 locations in 0.4 ms against lexsort's 4.8 ms. Any other keys are lexsorted."""
     size = len(keys[0])
-    spans = [int(key.max()) + 1 if size else 1 for key in keys]
-    if not size or any(key.dtype.kind not in "iu" or int(key.min()) < 0 for key in keys) \
-            or math.prod(spans) * size >= 2 ** 63:
+    if not size or any(key.dtype.kind not in "iu" or int(key.min()) < 0 for key in keys):
+        return np.lexsort(keys)
+    spans = [int(key.max()) + 1 for key in keys]
+    if math.prod(spans) * size >= 2 ** 63:
         return np.lexsort(keys)
     combined = np.zeros(size, np.int64)
     for key, span in zip(reversed(keys), reversed(spans)):

@@ -9,6 +9,8 @@ import sys
 from dataclasses import replace
 from pathlib import Path
 
+import pytest
+
 from site_gen.build import BuildOptions, BuildReport, build
 from site_gen.config import load_config
 
@@ -34,6 +36,22 @@ def copied_site(archive: Path, tmp_path: Path) -> Path:
     """A test's own copy of a module's generated site (`generated_content`), to edit and build."""
     shutil.copytree(archive, tmp_path / "site")
     return tmp_path / "site"
+
+
+def site_fixtures(name: str, n: int) -> tuple:
+    """A test module's fixtures over `n` generated articles: `archive`, made once per module
+    (`generated_content`), and `site`, each test's own copy of it (`copied_site`). Assign both at module level:
+    `archive, site = site_fixtures("incremental", 60)`."""
+
+    @pytest.fixture(scope="module", name="archive")
+    def archive(tmp_path_factory: pytest.TempPathFactory) -> Path:
+        return generated_content(tmp_path_factory.mktemp(name), n)
+
+    @pytest.fixture(name="site")
+    def site(archive: Path, tmp_path: Path) -> Path:
+        return copied_site(archive, tmp_path)
+
+    return archive, site
 
 
 def build_site(site: Path, out: str, *, cache: bool = True, jobs: int | None = 1, search: bool = False) -> BuildReport:

@@ -8,19 +8,12 @@ from pathlib import Path
 
 import pytest
 
-from site_trees import assert_same_tree, build_site, copied_site, generated_content, tree
+from site_trees import assert_same_tree, build_site, site_fixtures, tree
 
 N = 60
+archive, site = site_fixtures("incremental", N)
 
 
-@pytest.fixture(scope="module")
-def archive(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return generated_content(tmp_path_factory.mktemp("incremental"), N)
-
-
-@pytest.fixture
-def site(archive: Path, tmp_path: Path) -> Path:
-    return copied_site(archive, tmp_path)
 
 
 def cold_equals(site: Path, out: str = "public") -> None:

@@ -10,18 +10,14 @@ from pathlib import Path
 import pytest
 
 from site_gen import incremental, pages
-from site_trees import assert_same_tree, build_site, copied_site, generated_content
+from site_trees import assert_same_tree, build_site, site_fixtures
 
 N = 80
+archive, site = site_fixtures("parallel", N)
 
 
-@pytest.fixture(scope="module")
-def archive(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return generated_content(tmp_path_factory.mktemp("parallel"), N)
 
-
-def test_parallel_cold_build_equals_serial(archive: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    site = copied_site(archive, tmp_path)
+def test_parallel_cold_build_equals_serial(site: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(incremental, "CHUNK", 16)  # many small tasks, so both workers render and interleave
     monkeypatch.setattr(pages, "PARALLEL_MIN_TASKS", 0)  # related lists and mentions made in two processes too
     serial = build_site(site, "serial", cache=False, jobs=1)
@@ -31,8 +27,7 @@ def test_parallel_cold_build_equals_serial(archive: Path, tmp_path: Path, monkey
     assert_same_tree(site / "serial", site / "parallel")
 
 
-def test_parallel_incremental_build_equals_serial_cold(archive: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    site = copied_site(archive, tmp_path)
+def test_parallel_incremental_build_equals_serial_cold(site: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(incremental, "CHUNK", 16)
     monkeypatch.setattr(pages, "PARALLEL_MIN_TASKS", 0)
     build_site(site, "public", jobs=2)

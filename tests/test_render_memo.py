@@ -11,19 +11,12 @@ import pytest
 
 from site_gen import incremental, render
 from site_gen.diagnostics import Diagnostic, SiteGenError
-from site_trees import assert_same_tree, build_site, copied_site, generated_content
+from site_trees import assert_same_tree, build_site, site_fixtures
 
 N = 80
+archive, site = site_fixtures("render-memo", N)
 
 
-@pytest.fixture(scope="module")
-def archive(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return generated_content(tmp_path_factory.mktemp("render-memo"), N)
-
-
-@pytest.fixture
-def site(archive: Path, tmp_path: Path) -> Path:
-    return copied_site(archive, tmp_path)
 
 
 def test_reused_zone_blocks_and_mention_items_give_what_rendering_each_gives(
