@@ -103,14 +103,32 @@ def _inline_input(body: str) -> bool:
 
 def markdown_to_html(body: str) -> str:
     """Markdown body → sanitised HTML (allow-list): raw HTML in content can never run."""
+    html = quick_html(body)
+    return html if html is not None else parsed_html(body)
+
+
+def quick_html(body: str) -> str | None:
+    """markdown_to_html(body) for a body of paragraphs and one-line # headings without inline syntax, made
+    without Python-Markdown's parser (0.08 ms for a generated 10k article, quicker than reading it back from
+    a file: BuildCache.html_of keeps only the others); None for any other body."""
+    if _smarty_input(body) or _inline_input(body):
+        return None
+    html = _blocks_html(body)
+    return None if html is None else _clean(html)
+
+
+def parsed_html(body: str) -> str:
+    """markdown_to_html(body) through Python-Markdown, for any body."""
     if _smarty_input(body):
         html = _MARKDOWN.reset().convert(body)  # one converter, reset between documents: building one per
     elif _inline_input(body):                  # article costs a third of the conversion
         html = _MARKDOWN_PLAIN.reset().convert(body)
     else:
-        html = _blocks_html(body)
-        if html is None:
-            html = _MARKDOWN_BARE.reset().convert(body)
+        html = _MARKDOWN_BARE.reset().convert(body)
+    return _clean(html)
+
+
+def _clean(html: str) -> str:
     return nh3.clean(html, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES,
                      url_schemes={"http", "https", "mailto"}, link_rel="noopener noreferrer")
 

@@ -92,3 +92,27 @@ def test_the_sample_articles_convert_the_same_either_way():
         assert pages._MARKDOWN_BARE.reset().convert(body) == pages._MARKDOWN.reset().convert(body)
         if pages._blocks_html(body) is not None:
             assert pages._blocks_html(body) == pages._MARKDOWN.reset().convert(body)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(_BLOCK_PIECES, max_size=25).map("".join))
+def test_the_quick_conversion_is_the_parsed_one(body):
+    html = pages.quick_html(body)
+    if html is not None:
+        assert html == pages.parsed_html(body)
+    assert pages.markdown_to_html(body) == pages.parsed_html(body)
+
+
+def test_the_html_cache_keeps_only_what_python_markdown_converts(tmp_path):
+    from site_gen.cache import BuildCache
+
+    cache = BuildCache.beside(tmp_path)
+    quick, parsed = "开发区建设提速。\n\n## 抓项目", "**开发区**建设提速。"
+    assert pages.quick_html(quick) is not None and pages.quick_html(parsed) is None
+    assert cache.html_of(quick) == pages.parsed_html(quick)
+    assert not (cache.folder / "html").exists()  # converting it again costs less than a file
+    assert cache.html_of(parsed) == "<p><strong>开发区</strong>建设提速。</p>"
+    kept = list((cache.folder / "html").rglob("*.html"))
+    assert len(kept) == 1
+    kept[0].write_text("<p>从缓存读出</p>", encoding="utf-8")  # the next conversion is read back from the file
+    assert cache.html_of(parsed) == "<p>从缓存读出</p>"
