@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterator
 
-from site_gen.cache import BuildCache, OutputRecord, SpareRecord, code_key, content_stamp, files_key, now_ns, same_content, settle
+from site_gen.cache import BuildCache, OutputRecord, Saving, SpareRecord, code_key, content_stamp, files_key, now_ns, same_content, settle
 from site_gen.config import SiteConfig
 from site_gen.content import read_articles
 from site_gen.diagnostics import Diagnostic, SiteGenError
@@ -169,13 +169,16 @@ def build(options: BuildOptions) -> BuildReport:
     """Run every stage; a second build into the same output folder waits for the first (one staging folder)."""
     with build_lock(options.out_dir):
         collector = CollectorPause()
+        savings: list[Saving] = []  # cache records still being written by child processes
         try:
-            return _build(options, collector)
+            return _build(options, collector, savings)
         finally:
             collector.release()
+            for saving in savings:
+                saving.abandon()  # a failed build waits for them; a finished one has already
 
 
-def _build(options: BuildOptions, collector: CollectorPause) -> BuildReport:
+def _build(options: BuildOptions, collector: CollectorPause, savings: list[Saving]) -> BuildReport:
     config = options.config
     report = BuildReport(progress=options.progress)
     data_dir = site_data_dir(config)
@@ -220,6 +223,11 @@ def _build(options: BuildOptions, collector: CollectorPause) -> BuildReport:
         published = [a for a in articles if options.drafts or not a.draft]
         report.drafts_skipped = len(articles) - len(published)
         report.articles = len(published)
+    # Written by a child process while the model is made (mostly on one core): cache.Saving.
+    saving = cache.save_sharded(cache.articles_name(options.content_dir), settle(memo, started), meanwhile=True) \
+        if cache and memo is not None else None
+    if saving is not None:
+        savings.append(saving)
     with report.stage("model"):
         slug_memo = (cache.load("slugs.pickle") or {}) if cache else {}
         slugs_known = len(slug_memo)
@@ -287,8 +295,8 @@ def _build(options: BuildOptions, collector: CollectorPause) -> BuildReport:
             counts=(report.articles, report.drafts_skipped, report.pages, report.bytes_written),
             static=tuple(static_paths),
             spare=SpareRecord(os.stat(spare_dir(options.out_dir)).st_ino, kept.pages, kept.static)))
-        if memo is not None:
-            cache.save_sharded(cache.articles_name(options.content_dir), settle(memo, started))
+        if saving is not None:
+            saving.finish()
         cache.save(PLAN_MEMO, plan_memo)
         if len(slug_memo) != slugs_known:
             cache.save("slugs.pickle", dict(slug_memo))

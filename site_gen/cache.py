@@ -28,7 +28,7 @@ import zlib
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable
 
 from site_gen.pages import parsed_html, quick_html
 
@@ -177,9 +177,16 @@ class BuildCache:
         return value if key == self.key else None
 
     def save(self, name: str, value: Any) -> None:
+        self.write(name, value)
+        self.remember(name, value)
+
+    def write(self, name: str, value: Any) -> None:
         self.folder.mkdir(parents=True, exist_ok=True)
+        _write_atomic(self.folder / name, pickle.dumps((self.key, value), protocol=pickle.HIGHEST_PROTOCOL))
+
+    def remember(self, name: str, value: Any) -> None:
+        """Remember what was just written, so that this process's next load of it need not unpickle it."""
         path = self.folder / name
-        _write_atomic(path, pickle.dumps((self.key, value), protocol=pickle.HIGHEST_PROTOCOL))
         signature = _file_signature(path)
         if signature is not None:
             _RECENT[path] = (signature, (self.key, value))
@@ -193,16 +200,22 @@ class BuildCache:
             merged.update(shard or {})
         return merged
 
-    def save_sharded(self, name: str, mapping: dict[str, Any]) -> None:
-        """Save a str-keyed mapping in SHARDS files, writing only those that differ from what was loaded."""
+    def save_sharded(self, name: str, mapping: dict[str, Any], meanwhile: bool = False) -> "Saving":
+        """Save a str-keyed mapping in SHARDS files, writing only those that differ from what was loaded. With
+        `meanwhile`, a forked child writes the files while the build goes on (a cold 10k build's articles took
+        0.49 s, and the model stage after them runs on one core): the build calls `finish` before it ends."""
         shards: list[dict[str, Any]] = [{} for _ in range(SHARDS)]
         for key, value in mapping.items():
             shards[zlib.crc32(key.encode("utf-8")) % SHARDS][key] = value
         loaded = self._loaded_shards.get(name, [None] * SHARDS)
-        for i, shard in enumerate(shards):
-            if shard != loaded[i]:  # unchanged entries hold the very objects loaded: compared by identity
-                self.save(_shard_name(name, i), shard)
+        # Unchanged entries hold the very objects loaded: compared by identity.
+        changed = [(_shard_name(name, i), shard) for i, shard in enumerate(shards) if shard != loaded[i]]
         self._loaded_shards[name] = list(shards)
+        saving = Saving(self, changed)
+        saving.child = _in_child(saving.write) if meanwhile and changed else None
+        if saving.child is None:
+            saving.finish()
+        return saving
 
     def articles_name(self, content_dir: Path) -> str:
         return _name_for("articles", content_dir)
@@ -232,6 +245,65 @@ class BuildCache:
         except OSError:
             pass  # a read-only cache only costs speed
         return html
+
+
+class Saving:
+    """Pickled records being saved (BuildCache.save_sharded), perhaps by a child process."""
+
+    def __init__(self, cache: BuildCache, entries: list[tuple[str, Any]]):
+        self.cache = cache
+        self.entries = entries
+        self.child: _Child | None = None
+        self.done = False
+
+    def write(self) -> None:
+        for name, value in self.entries:
+            self.cache.write(name, value)
+
+    def finish(self) -> None:
+        """Wait for the child; write what it did not (it could not be forked, or failed)."""
+        if self.done:
+            return
+        self.done = True
+        if self.child is None or not self.child.succeeded():
+            self.write()
+        for name, value in self.entries:
+            self.cache.remember(name, value)
+
+    def abandon(self) -> None:
+        """The build failed: only wait for the child (what it wrote is as good as any build's)."""
+        if self.child is not None:
+            self.child.succeeded()
+
+
+class _Child:
+    """A forked child process running one function (_in_child)."""
+
+    def __init__(self, pid: int):
+        self.pid = pid
+        self.status: int | None = None
+
+    def succeeded(self) -> bool:
+        """Wait for the child; whether its function returned."""
+        if self.status is None:
+            self.status = os.waitstatus_to_exitcode(os.waitpid(self.pid, 0)[1])
+        return self.status == 0
+
+
+def _in_child(work: Callable[[], Any]) -> _Child | None:
+    """Run `work` in a child forked from this process, which shares its objects copy-on-write; None where
+    processes cannot be forked. The child ends without running this process's exit handlers."""
+    if not hasattr(os, "fork"):
+        return None
+    pid = os.fork()
+    if pid == 0:  # pragma: no cover (the child's coverage is not collected)
+        code = 1
+        try:
+            work()
+            code = 0
+        finally:
+            os._exit(code)
+    return _Child(pid)
 
 
 def _shard_name(name: str, shard: int) -> str:
