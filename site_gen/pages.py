@@ -10,15 +10,13 @@ from __future__ import annotations
 import functools
 import math
 import os
-from collections import Counter
-from operator import itemgetter
-from bisect import bisect_right
 import re
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterator
 
 import markdown
 import nh3
+import numpy as np
 
 from site_gen.article import Article
 from site_gen.config import SiteConfig
@@ -308,7 +306,8 @@ class Planner:
         self._dirty = self._dirty_terms(previous) if previous is not None else set()
         self._cards: dict[str, Shared] = {}
         self._links: dict[tuple[str, str], Shared | None] = {}
-        self._positions: dict[tuple[str, str], dict[str, int]] = {}
+        self._positions: dict[tuple[str, str], dict[str, int]] = {}  # term → its keys' places in its list
+        self._term_positions: dict[tuple[str, str], np.ndarray] = {}  # term → its keys' places in model.articles
         self._order = {a.key: i for i, a in enumerate(model.articles)}  # newest first
         self._blocks: dict[str, list[str]] = {}  # article key → plain body blocks (zone pages' mentions)
         self._mentions: dict[tuple[str, tuple[str, ...]], str | None] = {}  # made by `prepare`, by article key
@@ -457,15 +456,22 @@ class Planner:
             "sources": self.links("sources", (article.source,) if article.source else ()),
         }
 
-    def _neighbours(self, taxonomy: str, term: str, key: str) -> tuple[str, ...]:
-        keys = self.model.taxonomies[taxonomy].terms.get(term, ())
-        if len(keys) <= 2 * RELATED_WINDOW:
-            return keys
+    def _neighbours(self, taxonomy: str, term: str, key: str) -> np.ndarray:
+        """The articles nearest `key` in time within the term (RELATED_WINDOW either side), as positions in
+        the model's article list: all of them when the term has few."""
+        found = self._term_positions.get((taxonomy, term))
+        if found is None:
+            keys = self.model.taxonomies[taxonomy].terms.get(term, ())
+            found = self._term_positions[(taxonomy, term)] = np.fromiter((self._order[k] for k in keys), dtype=np.intp,
+                                                                        count=len(keys))
+        if len(found) <= 2 * RELATED_WINDOW:
+            return found
         positions = self._positions.get((taxonomy, term))
         if positions is None:
-            positions = self._positions[(taxonomy, term)] = {k: i for i, k in enumerate(keys)}
+            positions = self._positions[(taxonomy, term)] = {k: i for i, k in
+                                                             enumerate(self.model.taxonomies[taxonomy].terms[term])}
         at = positions[key]
-        return keys[max(0, at - RELATED_WINDOW): at + RELATED_WINDOW + 1]
+        return found[max(0, at - RELATED_WINDOW): at + RELATED_WINDOW + 1]
 
     def _dirty_terms(self, previous: PlanMemo) -> set[tuple[str, str]]:
         """Terms whose related-article windows may differ from the last build's."""
@@ -493,24 +499,26 @@ class Planner:
         return previous.related.get(article.key)
 
     def rank_related(self, article: Article) -> list[str]:
-        """related(), computed: count the shared zones and tags of the neighbours in each term."""
-        scores: Counter[str] = Counter()
-        for term in article.zones:
-            neighbours = self._neighbours("zones", term, article.key)
-            scores.update(neighbours)  # Counter.update counts in C: three calls are weight 3
-            scores.update(neighbours)
-            scores.update(neighbours)
-        for term in article.tags:
-            scores.update(self._neighbours("tags", term, article.key))
-        scores.pop(article.key, None)
-        ranked = sorted(scores.items(), key=itemgetter(1), reverse=True)
-        if len(ranked) > RELATED_LIMIT:
-            # Everything scoring at least the sixth best can still place: ties are broken by date below.
-            cutoff = ranked[RELATED_LIMIT - 1][1]
-            ranked = ranked[:bisect_right(ranked, -cutoff, key=lambda item: -item[1])]
-        order = self._order
-        ranked.sort(key=lambda item: (-item[1], order[item[0]]))
-        return [key for key, _ in ranked[:RELATED_LIMIT]]
+        """related(), computed: count the shared zones (three times) and tags of the neighbours in each term, with
+        one numpy bincount over the span of positions they cover (a Counter of keys took 3.2 times as long)."""
+        zones = [self._neighbours("zones", term, article.key) for term in article.zones]
+        windows = zones * 3 + [self._neighbours("tags", term, article.key) for term in article.tags]
+        positions = np.concatenate(windows) if windows else np.empty(0, dtype=np.intp)
+        if not positions.size:
+            return []
+        first = int(positions.min())
+        scores = np.bincount(positions - first)
+        itself = self._order[article.key] - first
+        if 0 <= itself < len(scores):
+            scores[itself] = 0
+        found = np.flatnonzero(scores)
+        # Best score first, then newest (the lower position): one int64 rank each, as positions < len(scores).
+        rank = scores[found].astype(np.int64) * -len(scores) + found
+        if len(found) > RELATED_LIMIT:
+            best = np.argpartition(rank, RELATED_LIMIT - 1)[:RELATED_LIMIT]
+            found, rank = found[best], rank[best]
+        articles = self.model.articles
+        return [articles[first + i].key for i in found[np.argsort(rank)].tolist()]
 
     # Zones -----------------------------------------------------------------------------------------
 
@@ -745,7 +753,7 @@ def plan_pages(model: SiteModel, config: SiteConfig, previous: PlanMemo | None =
 
 
 # Related lists and mention sentences to make before they are worth two processes: a pool of two forked from a
-# 10,000-article build cost 0.05 s, and that build's 10,000 related lists took 1.56 s of CPU, its 41,040 zone
+# 10,000-article build cost 0.05 s, and that build's 10,000 related lists took 0.51 s of CPU, its 41,040 zone
 # mention sentences 0.47-0.61 s.
 PARALLEL_MIN_TASKS = 2000
 _PLANNER: Planner | None = None  # the planner a forked worker of `Planner.prepare` works for
