@@ -116,3 +116,22 @@ def test_the_html_cache_keeps_only_what_python_markdown_converts(tmp_path):
     assert len(kept) == 1
     kept[0].write_text("<p>从缓存读出</p>", encoding="utf-8")  # the next conversion is read back from the file
     assert cache.html_of(parsed) == "<p>从缓存读出</p>"
+
+
+_TEXT = st.text(st.characters(codec="utf-8", exclude_characters="<>&|`*_[\\\t\r"), max_size=12)
+
+
+@settings(max_examples=1500, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(["", "# ", "## ", "###### ", "\n", "\n\n"]), _TEXT), max_size=8))
+def test_quick_html_is_sanitised_as_any_html(pieces):
+    """quick_html leaves out the sanitiser where it would change nothing: any text, any heading level."""
+    body = "".join(mark + text for mark, text in pieces)
+    html = pages.quick_html(body)
+    if html is not None:
+        assert html == pages._clean(pages._blocks_html(body))
+
+
+def test_what_the_sanitiser_changes_still_goes_through_it():
+    assert pages.quick_html("甲\u00a0乙") == "<p>甲&nbsp;乙</p>"
+    assert pages.quick_html("甲\x00乙") == "<p>甲乙</p>"
+    assert pages.quick_html("# 大标题\n\n正文") == "大标题\n<p>正文</p>"  # no <h1> in an article body
