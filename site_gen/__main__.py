@@ -1,5 +1,5 @@
 """`python -m site_gen` runs the same CLI as the `site-gen` console script."""
 
-from site_gen.cli import main
+from site_gen.cli import entry
 
-raise SystemExit(main())
+entry()

@@ -9,7 +9,8 @@ shape the output), so a new site_gen never reads an old site_gen's results.
                                    in SHARDS files, so an edit rewrites one
     plan.pickle                    related-article lists and mention sentences (pages.PlanMemo)
     slugs.pickle                   term → slug (slugify loads jieba's dictionary; a term is slugged once)
-    html/<aa>/<hash>.html          Markdown → sanitised HTML, by body hash
+    html/<aa>/<hash>.html          Markdown → sanitised HTML, by body hash (only bodies Python-Markdown converts:
+                                   pages.quick_html makes the others faster than a file is read)
     out-<output dir>.pickle        the last build into that output folder (OutputRecord)
     search-shards/<key>/           the search index's shards as Pagefind made them, prepared for the merge
                                    (search.py, search_merge.py): an edit re-indexes one shard

@@ -14,6 +14,7 @@ import sys
 import time
 import traceback
 from pathlib import Path
+from typing import NoReturn
 from zoneinfo import ZoneInfo
 
 from site_gen import __version__
@@ -297,3 +298,17 @@ def main(argv: list[str] | None = None) -> int:
             print(f"internal error: {type(exc).__name__}: {exc} (run with --debug for the traceback, and report it)",
                   file=sys.stderr)
         return 2
+
+
+def entry() -> NoReturn:
+    """The `site-gen` command (and `python -m site_gen`): main(), its output flushed, then the process ends at once.
+    Tearing the interpreter down would free every object the build made, one by one, for nothing: 0.3 s after a
+    10k build, whose whole no-change rebuild takes 0.35 s. Every file, child process and temporary folder of a
+    command is closed, waited for or removed before main returns; nothing of ours waits for exit handlers."""
+    code = main()
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):  # a closed pipe: nothing more can be shown anyway
+            pass
+    os._exit(code)

@@ -206,3 +206,24 @@ def test_no_cache_renders_every_page_and_leaves_the_cache_alone(run_cli, tmp_pat
     assert "第二篇改过" in (root / "public" / "articles" / "b" / "index.html").read_text(encoding="utf-8")
     assert page.stat().st_nlink == 1  # rendered anew, not linked from the last build
     assert {path: path.stat().st_mtime_ns for path in cache.rglob("*")} == kept  # the cache is neither read nor written
+
+
+@pytest.mark.parametrize("broken", [False, True])
+def test_the_command_ends_with_mains_code_and_all_of_its_output(tmp_path: Path, broken: bool) -> None:
+    """`python -m site_gen` (as the `site-gen` script) ends the process without tearing the interpreter down:
+    main's exit code, and everything written to a pipe still arrives."""
+    content = {"a.md": article("a"), **({"b.md": "---\ntitle: [\n---\n正文\n"} if broken else {})}
+    root = write_site(tmp_path / "s", content=content)
+    env = {**{k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}, "CI": "true", "PYTHONPATH": str(REPO)}
+    result = subprocess.run([sys.executable, "-m", "site_gen", "build", "--no-import", "--no-search"], cwd=root,
+                            env=env, capture_output=True, text=True, timeout=300)
+    if broken:
+        assert result.returncode == 1
+        assert "content/b.md" in result.stderr and "nothing was published" in result.stderr
+    else:
+        assert result.returncode == 0, result.stderr
+        assert "pages" in result.stdout and (root / "public" / "articles" / "a" / "index.html").is_file()
+    # A plain print() to a pipe sits in Python's buffer until it is flushed.
+    made = subprocess.run([sys.executable, "-m", "site_gen", "new", "开发区新闻"], cwd=root, env=env,
+                          capture_output=True, text=True, timeout=300)
+    assert made.returncode == 0 and made.stdout.startswith("created content/"), made
