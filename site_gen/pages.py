@@ -34,6 +34,9 @@ RELATED_LIMIT = 6
 # Related articles are looked for among the articles nearest in time within each shared zone/tag:
 # a zone with thousands of articles must not make every one of its articles scan all the others.
 RELATED_WINDOW = 60
+# An article's neighbours are counted with a bincount over the span of positions they cover when it is at most
+# this many times their number; a sparser spread is sorted instead (a bincount over it would cost O(archive)).
+DENSE_SPAN = 8
 TERMS_PER_PAGE = 200
 FEED_ENTRIES = 30
 DESCRIPTION_LENGTH = 120
@@ -509,20 +512,24 @@ class Planner:
 
     def rank_related(self, article: Article) -> list[str]:
         """related(), computed: count the shared zones (three times) and tags of the neighbours in each term, with
-        one numpy bincount over the span of positions they cover (a Counter of keys took 3.2 times as long)."""
+        numpy over their positions in the model's article list (a Counter of keys took 3.2 times as long)."""
         zones = [self._neighbours("zones", term, article.key) for term in article.zones]
         windows = zones * 3 + [self._neighbours("tags", term, article.key) for term in article.tags]
         positions = np.concatenate(windows) if windows else np.empty(0, dtype=np.intp)
         if not positions.size:
             return []
         first = int(positions.min())
-        scores = np.bincount(positions - first)
-        itself = self._order[article.key] - first
-        if 0 <= itself < len(scores):
-            scores[itself] = 0
-        found = np.flatnonzero(scores)
-        # Best score first, then newest (the lower position): one int64 rank each, as positions < len(scores).
-        rank = scores[found].astype(np.int64) * -len(scores) + found
+        span = int(positions.max()) - first + 1
+        if span <= DENSE_SPAN * len(positions):  # counted in one bincount over the span
+            scores = np.bincount(positions - first)
+            found = np.flatnonzero(scores)
+            scores = scores[found]
+        else:  # a few neighbours spread over the archive (a rare tag): sorted, not a bincount over 100,000 places
+            found, scores = np.unique(positions - first, return_counts=True)
+        itself = found != self._order[article.key] - first
+        found, scores = found[itself], scores[itself]
+        # Best score first, then newest (the lower position): one int64 rank each, as positions < span.
+        rank = scores.astype(np.int64) * -span + found
         if len(found) > RELATED_LIMIT:
             best = np.argpartition(rank, RELATED_LIMIT - 1)[:RELATED_LIMIT]
             found, rank = found[best], rank[best]

@@ -53,14 +53,16 @@ def planner_for(articles):
 def test_related_lists_follow_the_rule(memberships, window):
     articles = [SimpleNamespace(key=f"a{i:02d}", zones=tuple(sorted(z)), tags=tuple(sorted(t)))
                 for i, (z, t) in enumerate(memberships)]
-    planner = planner_for(articles)
-    original = pages.RELATED_WINDOW
+    original = pages.RELATED_WINDOW, pages.DENSE_SPAN
     pages.RELATED_WINDOW = window  # small windows, so that long terms are cut
     try:
-        for article in articles:
-            assert planner.rank_related(article) == expected(planner.model, article, window), article
+        for dense_span in (0, 10**9):  # neighbours always sorted, always counted by bincount
+            pages.DENSE_SPAN = dense_span
+            planner = planner_for(articles)
+            for article in articles:
+                assert planner.rank_related(article) == expected(planner.model, article, window), (article, dense_span)
     finally:
-        pages.RELATED_WINDOW = original
+        pages.RELATED_WINDOW, pages.DENSE_SPAN = original
 
 
 def test_a_shared_zone_outweighs_two_shared_tags_and_ties_go_to_the_newer():
