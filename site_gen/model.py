@@ -139,12 +139,15 @@ def build_model(articles: list[Article], gazetteer: Gazetteer, regions: RegionTa
 def co_mentioned(model: SiteModel, zone: str, limit: int = 10) -> list[tuple[str, int]]:
     counts: Counter[str] = Counter()
     for key in model.taxonomies["zones"].terms.get(zone, ()):
-        counts.update(z for z in model.by_key[key].zones if z != zone)
+        counts.update(model.by_key[key].zones)  # counted in C; the zone itself is dropped after
+    counts.pop(zone, None)
     return sorted(counts.items(), key=lambda item: (-item[1], item[0]))[:limit]
 
 
 def top_tags(model: SiteModel, keys: tuple[str, ...], exclude: set[str] | None = None, limit: int = 12) -> list[tuple[str, int]]:
     counts: Counter[str] = Counter()
     for key in keys:
-        counts.update(t for t in model.by_key[key].tags if not exclude or t not in exclude)
+        counts.update(model.by_key[key].tags)  # counted in C; the excluded tags are dropped after
+    for tag in exclude or ():
+        counts.pop(tag, None)
     return sorted(counts.items(), key=lambda item: (-item[1], item[0]))[:limit]

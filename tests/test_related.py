@@ -73,3 +73,20 @@ def test_a_shared_zone_outweighs_two_shared_tags_and_ties_go_to_the_newer():
                 SimpleNamespace(key="alone", zones=("乙区",), tags=("招商",))]
     assert planner_for(articles).rank_related(articles[2]) == ["mid", "new", "old"]
     assert planner_for(articles).rank_related(articles[4]) == []
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(st.lists(st.sampled_from(ZONES), max_size=3), st.lists(st.sampled_from(TAGS), max_size=4)),
+                min_size=1, max_size=30))
+def test_zone_stats_count_the_other_zones_and_the_tags_left(memberships):
+    """co_mentioned and top_tags (a zone page's side column): counts, most first, then by name."""
+    from site_gen.model import co_mentioned, top_tags
+
+    articles = [SimpleNamespace(key=f"a{i:02d}", zones=tuple(z), tags=tuple(t)) for i, (z, t) in enumerate(memberships)]
+    model = planner_for(articles).model
+    model.by_key = {a.key: a for a in articles}
+    for zone, keys in model.taxonomies["zones"].terms.items():
+        others = Counter(z for k in keys for z in model.by_key[k].zones if z != zone)
+        assert co_mentioned(model, zone, limit=2) == sorted(others.items(), key=lambda i: (-i[1], i[0]))[:2]
+        tags = Counter(t for k in keys for t in model.by_key[k].tags if t not in {"园区"})
+        assert top_tags(model, keys, exclude={"园区"}) == sorted(tags.items(), key=lambda i: (-i[1], i[0]))[:12]
