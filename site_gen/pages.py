@@ -317,7 +317,7 @@ class Planner:
         self._previous = previous
         self._dirty = self._dirty_terms(previous) if previous is not None else set()
         self._cards: dict[str, Shared] = {}
-        self._links: dict[tuple[str, str], Shared | None] = {}
+        self._links: dict[str, dict[str, Shared]] = {}  # taxonomy → term → link
         self._positions: dict[tuple[str, str], dict[str, int]] = {}  # term → its keys' places in its list
         self._term_positions: dict[tuple[str, str], np.ndarray] = {}  # term → its keys' places in model.articles
         self._order = {a.key: i for i, a in enumerate(model.articles)}  # newest first
@@ -399,15 +399,20 @@ class Planner:
         return card
 
     def link(self, taxonomy: str, term: str) -> dict[str, Any] | None:
-        found = self._links.get((taxonomy, term), False)
-        if found is False:
-            tax = self.model.taxonomies[taxonomy]
-            found = self._links[(taxonomy, term)] = Shared(name=term, url=tax.url(term), count=len(tax.terms[term])) \
-                if term in tax.slugs else None
-        return found  # type: ignore[return-value]
+        return self._term_links(taxonomy).get(term)
 
     def links(self, taxonomy: str, terms: Any) -> list[dict[str, Any]]:
-        return [link for t in terms if (link := self.link(taxonomy, t)) is not None]
+        found = self._term_links(taxonomy)
+        return [found[t] for t in terms if t in found]
+
+    def _term_links(self, taxonomy: str) -> dict[str, Shared]:
+        """Every term of the taxonomy → its link, made at once (the 10k site asks 172,448 times)."""
+        found = self._links.get(taxonomy)
+        if found is None:
+            tax = self.model.taxonomies[taxonomy]
+            found = self._links[taxonomy] = {term: Shared(name=term, url=tax.url(term), count=len(tax.terms[term]))
+                                            for term in tax.slugs}
+        return found
 
     def listing(self, base: str, template: str, keys: tuple[str, ...], crumb_items: list[tuple[str, str | None]],
                 description: str, per_page: int | None = None, cards: bool = True, **extra: Any) -> list[Page]:
