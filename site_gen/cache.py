@@ -26,11 +26,13 @@ import sys
 import tempfile
 import time
 import zlib
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
-from typing import Any, Callable, Iterable
+from typing import Any, Iterable
 
+from site_gen.output import fork_pool
 from site_gen.pages import parsed_html, quick_html
 
 CACHE_DIR = ".site-gen-cache"
@@ -213,8 +215,9 @@ class BuildCache:
         changed = [(_shard_name(name, i), shard) for i, shard in enumerate(shards) if shard != loaded[i]]
         self._loaded_shards[name] = list(shards)
         saving = Saving(self, changed)
-        saving.child = _in_child(saving.write) if meanwhile and changed else None
-        if saving.child is None:
+        if meanwhile and changed:
+            saving.start()
+        if saving.job is None:
             saving.finish()
         return saving
 
@@ -249,62 +252,64 @@ class BuildCache:
 
 
 class Saving:
-    """Pickled records being saved (BuildCache.save_sharded), perhaps by a child process."""
+    """Pickled records being saved (BuildCache.save_sharded), perhaps by a forked worker (output.fork_pool)."""
 
     def __init__(self, cache: BuildCache, entries: list[tuple[str, Any]]):
         self.cache = cache
         self.entries = entries
-        self.child: _Child | None = None
+        self.pool: ProcessPoolExecutor | None = None
+        self.job: Future[None] | None = None
         self.done = False
+
+    def start(self) -> None:
+        """Write the records in a worker forked now, which shares them copy-on-write (nothing is pickled to it)."""
+        global _SAVING
+        if not hasattr(os, "fork"):
+            return
+        _SAVING = self
+        try:
+            self.pool = fork_pool(1)
+            self.job = self.pool.submit(_write_saving)  # the worker is forked here, with _SAVING set
+        finally:
+            _SAVING = None
 
     def write(self) -> None:
         for name, value in self.entries:
             self.cache.write(name, value)
 
     def finish(self) -> None:
-        """Wait for the child; write what it did not (it could not be forked, or failed)."""
+        """Wait for the worker; write what it did not (it could not be forked, or failed)."""
         if self.done:
             return
         self.done = True
-        if self.child is None or not self.child.succeeded():
+        if not self._wait():
             self.write()
         for name, value in self.entries:
             self.cache.remember(name, value)
 
     def abandon(self) -> None:
-        """The build failed: only wait for the child (what it wrote is as good as any build's)."""
-        if self.child is not None:
-            self.child.succeeded()
+        """The build failed: only wait for the worker (what it wrote is as good as any build's)."""
+        self._wait()
 
-
-class _Child:
-    """A forked child process running one function (_in_child)."""
-
-    def __init__(self, pid: int):
-        self.pid = pid
-        self.status: int | None = None
-
-    def succeeded(self) -> bool:
-        """Wait for the child; whether its function returned."""
-        if self.status is None:
-            self.status = os.waitstatus_to_exitcode(os.waitpid(self.pid, 0)[1])
-        return self.status == 0
-
-
-def _in_child(work: Callable[[], Any]) -> _Child | None:
-    """Run `work` in a child forked from this process, which shares its objects copy-on-write; None where
-    processes cannot be forked. The child ends without running this process's exit handlers."""
-    if not hasattr(os, "fork"):
-        return None
-    pid = os.fork()
-    if pid == 0:  # pragma: no cover (the child's coverage is not collected)
-        code = 1
+    def _wait(self) -> bool:
+        """Whether the worker wrote every record."""
+        if self.pool is None or self.job is None:
+            return False
         try:
-            work()
-            code = 0
+            self.job.result()
+            return True
+        except Exception:  # noqa: BLE001 - any failure of the worker is made good by writing here
+            return False
         finally:
-            os._exit(code)
-    return _Child(pid)
+            self.pool.shutdown()
+
+
+_SAVING: Saving | None = None  # what the worker forked by Saving.start writes
+
+
+def _write_saving() -> None:
+    assert _SAVING is not None
+    _SAVING.write()
 
 
 def _shard_name(name: str, shard: int) -> str:
