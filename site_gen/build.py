@@ -169,7 +169,7 @@ def build(options: BuildOptions) -> BuildReport:
     """Run every stage; a second build into the same output folder waits for the first (one staging folder)."""
     with build_lock(options.out_dir):
         collector = CollectorPause()
-        savings: list[Saving] = []  # cache records still being written by child processes
+        savings: list[Saving] = []  # cache records being written by forked workers
         try:
             return _build(options, collector, savings)
         finally:
@@ -223,7 +223,7 @@ def _build(options: BuildOptions, collector: CollectorPause, savings: list[Savin
         published = [a for a in articles if options.drafts or not a.draft]
         report.drafts_skipped = len(articles) - len(published)
         report.articles = len(published)
-    # Written by a child process while the model is made (mostly on one core): cache.Saving.
+    # Written by a forked worker while the model is made (mostly on one core): cache.Saving.
     saving = cache.save_sharded(cache.articles_name(options.content_dir), settle(memo, started), meanwhile=True) \
         if cache and memo is not None else None
     if saving is not None:
@@ -240,6 +240,8 @@ def _build(options: BuildOptions, collector: CollectorPause, savings: list[Savin
         fingerprints = Fingerprints(global_key, model.articles, files) if cache else None
         pages, plan_memo = plan_pages(model, config, cache.load(PLAN_MEMO) if cache else None,
                                       fingerprints.digest if fingerprints is not None else None, workers)
+        if saving is not None:  # long written by now: its worker ends here, and the memory it copied with it
+            saving.finish()
     collector.freeze()
     with report.stage("write"):
         spare = _spare(record, options.out_dir)
@@ -295,8 +297,6 @@ def _build(options: BuildOptions, collector: CollectorPause, savings: list[Savin
             counts=(report.articles, report.drafts_skipped, report.pages, report.bytes_written),
             static=tuple(static_paths),
             spare=SpareRecord(os.stat(spare_dir(options.out_dir)).st_ino, kept.pages, kept.static)))
-        if saving is not None:
-            saving.finish()
         cache.save(PLAN_MEMO, plan_memo)
         if len(slug_memo) != slugs_known:
             cache.save("slugs.pickle", dict(slug_memo))
