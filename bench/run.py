@@ -500,13 +500,20 @@ def both(result: Result, name: str) -> str:
 NO_CACHE = "cold without cache"  # the label of `--no-cache-too`'s builds
 
 
+def without_search(ours: Result, name: str, label: str = "cold") -> list[float]:
+    """Each of our `name` builds' whole process time less that same build's search stage (the build without
+    search, round by round: the median of these, not one median less another, which no build had)."""
+    searches = ours.stages.get(f"{label}: search index", [])
+    return [total - search for total, search in zip(ours.figures.get(f"{name}_s", []), searches)]
+
+
 def report(n: int, runs: int, results: dict[str, Result]) -> str:
     ours, imp = results["ours"], results.get("import")
     hugo, pf, pel = results.get("hugo"), results.get("pagefind"), results.get("pelican")
     stage = {name[len("cold: "):]: median(values) for name, values in ours.stages.items() if name.startswith("cold: ")}
     search = stage.get("search index", 0.0)
     render = stage.get("render", 0.0)
-    render_only = ours.med("cold_s") - search  # whole process, minus the Pagefind run
+    render_only = median(without_search(ours, "cold")) if ours.figures.get("cold_s") else 0.0
     loads = [v for r in results.values() for v in r.figures.get("load", [])]
     lines = [f"\n## N = {n:,} (medians of {runs} run(s); 1-min load average during the runs "
              f"{min(loads, default=0):.1f}–{max(loads, default=0):.1f} on {os.cpu_count()} CPUs)", ""]
@@ -524,7 +531,7 @@ def report(n: int, runs: int, results: dict[str, Result]) -> str:
     lines.append(f"| site_gen without its search stage | {fmt(render_only)} | | | | | |")
     no_cache = {name[len(NO_CACHE) + 2:]: median(values) for name, values in ours.stages.items()
                 if name.startswith(NO_CACHE + ": ")}
-    no_cache_pages = ours.med("cold_nocache_s") - no_cache.get("search index", 0.0) if no_cache else 0.0
+    no_cache_pages = median(without_search(ours, "cold_nocache", NO_CACHE)) if no_cache else 0.0
     if no_cache:
         lines.append(f"| site_gen --no-cache (as the Pages workflow) | {both(ours, 'cold_nocache')} | | | | | |")
         lines.append(f"| site_gen --no-cache without its search stage | {fmt(no_cache_pages)} | | | | | |")
@@ -563,6 +570,8 @@ def report(n: int, runs: int, results: dict[str, Result]) -> str:
         lines.append(f"ratio site_gen no-change rebuild / Hugo no-change: {ours.med('nochange_s') / hugo.med('nochange_s'):.2f} wall")
     if pel:
         lines.append(f"ratio Pelican / site_gen without search: {pel.med('cold_s') / render_only:.2f} wall (target ≥ 4)")
+        paired = [p / w for p, w in zip(pel.figures["cold_s"], without_search(ours, "cold"))]
+        lines.append(f"  the same ratio round by round: {', '.join(f'{r:.2f}' for r in paired)}")
         if no_cache:
             lines.append(f"ratio Pelican / site_gen --no-cache without search: {pel.med('cold_s') / no_cache_pages:.2f} wall")
         if render:

@@ -152,3 +152,19 @@ def page(browser: Any) -> Iterator[Any]:
     page.console_errors = console_errors  # type: ignore[attr-defined]
     yield page
     context.close()
+
+
+@pytest.fixture()
+def bench_run(monkeypatch: pytest.MonkeyPatch) -> Any:
+    """bench/run.py, loaded afresh, with its trash list empty."""
+    import importlib.util
+    import sys
+
+    spec = importlib.util.spec_from_file_location("bench_run", REPO / "bench" / "run.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    monkeypatch.setitem(sys.modules, spec.name, module)
+    monkeypatch.setattr(sys, "path", list(sys.path))  # run.py puts bench/ on the path to import its generator
+    spec.loader.exec_module(module)
+    monkeypatch.setattr(module, "TRASH", [])
+    return module

@@ -6,25 +6,8 @@ thousands of files slows down every file created for minutes after it (BENCHMARK
 
 from __future__ import annotations
 
-import importlib.util
 import os
-import sys
 from pathlib import Path
-
-import pytest
-
-BENCH = Path(__file__).resolve().parent.parent / "bench"
-
-
-@pytest.fixture()
-def run(monkeypatch: pytest.MonkeyPatch):
-    spec = importlib.util.spec_from_file_location("bench_run_trash", BENCH / "run.py")
-    module = importlib.util.module_from_spec(spec)
-    monkeypatch.setitem(sys.modules, spec.name, module)
-    monkeypatch.setattr(sys, "path", list(sys.path))  # run.py puts bench/ on the path to import its generator
-    spec.loader.exec_module(module)
-    monkeypatch.setattr(module, "TRASH", [])
-    return module
 
 
 def _output(folder: Path) -> Path:
@@ -33,12 +16,12 @@ def _output(folder: Path) -> Path:
     return folder
 
 
-def test_set_aside_renames_into_a_trash_folder_beside_it(run, tmp_path: Path) -> None:
+def test_set_aside_renames_into_a_trash_folder_beside_it(bench_run, tmp_path: Path) -> None:
     out = _output(tmp_path / "out-site_gen")
     (tmp_path / "cache.pickle").write_bytes(b"kept")
     inode = os.stat(out).st_ino
 
-    run.set_aside(out, tmp_path / "cache.pickle", tmp_path / "never-made")
+    bench_run.set_aside(out, tmp_path / "cache.pickle", tmp_path / "never-made")
 
     assert not out.exists() and not (tmp_path / "cache.pickle").exists()
     trash = tmp_path / ".bench-trash"
@@ -47,20 +30,20 @@ def test_set_aside_renames_into_a_trash_folder_beside_it(run, tmp_path: Path) ->
     assert os.stat(moved["out-site_gen"]).st_ino == inode  # the same folder, renamed: nothing was deleted
     assert (moved["out-site_gen"] / "articles" / "a" / "index.html").read_text(encoding="utf-8") == "<p>a</p>"
     assert moved["cache.pickle"].read_bytes() == b"kept"
-    assert run.TRASH == [trash]
+    assert bench_run.TRASH == [trash]
 
-    run.set_aside(_output(tmp_path / "out-site_gen"))  # the next round's output goes beside the first
-    assert len(list(trash.iterdir())) == 3 and run.TRASH == [trash]
+    bench_run.set_aside(_output(tmp_path / "out-site_gen"))  # the next round's output goes beside the first
+    assert len(list(trash.iterdir())) == 3 and bench_run.TRASH == [trash]
 
-    run.empty_trash()
+    bench_run.empty_trash()
     assert not trash.exists()
 
 
-def test_delete_old_removes_on_the_spot(run, tmp_path: Path) -> None:
-    run.TRASH = None
+def test_delete_old_removes_on_the_spot(bench_run, tmp_path: Path) -> None:
+    bench_run.TRASH = None
     out = _output(tmp_path / "out-hugo")
 
-    run.set_aside(out)
+    bench_run.set_aside(out)
 
     assert not out.exists() and not (tmp_path / ".bench-trash").exists()
-    run.empty_trash()  # nothing to empty
+    bench_run.empty_trash()  # nothing to empty
