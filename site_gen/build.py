@@ -19,12 +19,12 @@ from __future__ import annotations
 import gc
 import os
 import time
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterator
 
-from site_gen.cache import BuildCache, OutputRecord, Saving, SpareRecord, code_key, content_stamp, files_key, now_ns, same_content, settle
+from site_gen.cache import BuildCache, OutputRecord, SpareRecord, code_key, content_stamp, files_key, now_ns, same_content, settle
 from site_gen.config import SiteConfig
 from site_gen.content import read_articles
 from site_gen.diagnostics import Diagnostic, SiteGenError
@@ -169,16 +169,13 @@ def build(options: BuildOptions) -> BuildReport:
     """Run every stage; a second build into the same output folder waits for the first (one staging folder)."""
     with build_lock(options.out_dir):
         collector = CollectorPause()
-        savings: list[Saving] = []  # cache records being written by forked workers
         try:
-            return _build(options, collector, savings)
+            return _build(options, collector)
         finally:
             collector.release()
-            for saving in savings:
-                saving.abandon()  # a failed build waits for them; a finished one has already
 
 
-def _build(options: BuildOptions, collector: CollectorPause, savings: list[Saving]) -> BuildReport:
+def _build(options: BuildOptions, collector: CollectorPause) -> BuildReport:
     config = options.config
     report = BuildReport(progress=options.progress)
     data_dir = site_data_dir(config)
@@ -223,12 +220,11 @@ def _build(options: BuildOptions, collector: CollectorPause, savings: list[Savin
         published = [a for a in articles if options.drafts or not a.draft]
         report.drafts_skipped = len(articles) - len(published)
         report.articles = len(published)
-    # Written by a forked worker while the model is made (mostly on one core): cache.Saving.
+    # Written by a forked worker while the model is made (mostly on one core), and waited for at the end of it: the
+    # worker ends there, and the memory it copied with it (cache.Saving).
     saving = cache.save_sharded(cache.articles_name(options.content_dir), settle(memo, started), meanwhile=True) \
-        if cache and memo is not None else None
-    if saving is not None:
-        savings.append(saving)
-    with report.stage("model"):
+        if cache and memo is not None else nullcontext()
+    with report.stage("model"), saving:
         slug_memo = (cache.load("slugs.pickle") or {}) if cache else {}
         slugs_known = len(slug_memo)
         gazetteer, region_table = _reference_data(cache, inputs, data_dir)
@@ -240,8 +236,6 @@ def _build(options: BuildOptions, collector: CollectorPause, savings: list[Savin
         fingerprints = Fingerprints(global_key, model.articles, files) if cache else None
         pages, plan_memo = plan_pages(model, config, cache.load(PLAN_MEMO) if cache else None,
                                       fingerprints.digest if fingerprints is not None else None, workers)
-        if saving is not None:  # long written by now: its worker ends here, and the memory it copied with it
-            saving.finish()
     collector.freeze()
     with report.stage("write"):
         spare = _spare(record, options.out_dir)

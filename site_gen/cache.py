@@ -205,8 +205,9 @@ class BuildCache:
 
     def save_sharded(self, name: str, mapping: dict[str, Any], meanwhile: bool = False) -> "Saving":
         """Save a str-keyed mapping in SHARDS files, writing only those that differ from what was loaded. With
-        `meanwhile`, a forked child writes the files while the build goes on (a cold 10k build's articles took
-        0.49 s, and the model stage after them runs on one core): the build calls `finish` before it ends."""
+        `meanwhile`, a worker forked from this process writes them while the build goes on (a cold 10k build's
+        articles took 0.49 s, and the model stage after them runs mostly on one core); the Saving returned is then
+        a context to leave once that work is done (it waits for the worker)."""
         shards: list[dict[str, Any]] = [{} for _ in range(SHARDS)]
         for key, value in mapping.items():
             shards[zlib.crc32(key.encode("utf-8")) % SHARDS][key] = value
@@ -290,6 +291,15 @@ class Saving:
     def abandon(self) -> None:
         """The build failed: only wait for the worker (what it wrote is as good as any build's)."""
         self._wait()
+
+    def __enter__(self) -> Saving:
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, *_: object) -> None:
+        if kind is None:
+            self.finish()
+        else:
+            self.abandon()
 
     def _wait(self) -> bool:
         """Whether the worker wrote every record."""

@@ -318,7 +318,9 @@ class Planner:
         self._dirty = self._dirty_terms(previous) if previous is not None else set()
         self._cards: dict[str, Shared] = {}
         self._links: dict[str, dict[str, Shared]] = {}  # taxonomy → term → link
-        self._positions: dict[tuple[str, str], dict[str, int]] = {}  # term → its keys' places in its list
+        # term → its keys' places in its list (a dict: np.searchsorted per window took 12 % longer at 10k); an
+        # article listing the term twice is there twice, and its last place counts
+        self._positions: dict[tuple[str, str], dict[str, int]] = {}
         self._term_positions: dict[tuple[str, str], np.ndarray] = {}  # term → its keys' places in model.articles
         self._order = {a.key: i for i, a in enumerate(model.articles)}  # newest first
         self._blocks: dict[str, list[str]] = {}  # article key → plain body blocks (zone pages' mentions)

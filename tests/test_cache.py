@@ -31,8 +31,8 @@ def writers(tmp_path, monkeypatch):
 
 def test_a_child_writes_the_shards_meanwhile(tmp_path, writers):
     pids, _state = writers
-    saving = BuildCache(tmp_path / "cache").save_sharded("articles.pickle", ARTICLES, meanwhile=True)
-    saving.finish()
+    with BuildCache(tmp_path / "cache").save_sharded("articles.pickle", ARTICLES, meanwhile=True):
+        pass  # the build's model stage
     assert pids() and str(os.getpid()) not in pids()  # all written by the child
     assert BuildCache(tmp_path / "cache").load_sharded("articles.pickle") == ARTICLES
 
@@ -53,10 +53,11 @@ def test_without_meanwhile_the_build_writes_at_once(tmp_path, writers):
     assert BuildCache(tmp_path / "cache").load_sharded("articles.pickle") == ARTICLES
 
 
-def test_an_abandoned_saving_leaves_no_child_behind(tmp_path):
-    saving = BuildCache(tmp_path / "cache").save_sharded("articles.pickle", ARTICLES, meanwhile=True)
-    assert multiprocessing.active_children()  # the worker
-    saving.abandon()
+def test_a_failed_build_leaves_no_child_behind(tmp_path):
+    with pytest.raises(RuntimeError):
+        with BuildCache(tmp_path / "cache").save_sharded("articles.pickle", ARTICLES, meanwhile=True):
+            assert multiprocessing.active_children()  # the worker
+            raise RuntimeError("a template error in the model stage")
     assert not multiprocessing.active_children()  # joined: nothing left to a long-running `serve`
     assert BuildCache(tmp_path / "cache").load_sharded("articles.pickle") == ARTICLES  # it had written them
 

@@ -19,7 +19,7 @@ def expected(model, article, window):
     for name, weight, terms in (("zones", 3, article.zones), ("tags", 1, article.tags)):
         for term in terms:
             keys = model.taxonomies[name].terms[term]
-            at = keys.index(article.key)
+            at = len(keys) - 1 - keys[::-1].index(article.key)  # an article listing the term twice: its last place
             near = keys if len(keys) <= 2 * window else keys[max(0, at - window): at + window + 1]
             for key in near:
                 scores[key] += weight
@@ -47,11 +47,11 @@ def planner_for(articles):
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.lists(st.tuples(st.sets(st.sampled_from(ZONES), max_size=2), st.sets(st.sampled_from(TAGS), max_size=3)),
+@given(st.lists(st.tuples(st.lists(st.sampled_from(ZONES), max_size=2), st.lists(st.sampled_from(TAGS), max_size=3)),
                 min_size=1, max_size=40),
        st.integers(min_value=1, max_value=6))
 def test_related_lists_follow_the_rule(memberships, window):
-    articles = [SimpleNamespace(key=f"a{i:02d}", zones=tuple(sorted(z)), tags=tuple(sorted(t)))
+    articles = [SimpleNamespace(key=f"a{i:02d}", zones=tuple(z), tags=tuple(t))  # a term listed twice, too
                 for i, (z, t) in enumerate(memberships)]
     original = pages.RELATED_WINDOW, pages.DENSE_SPAN
     pages.RELATED_WINDOW = window  # small windows, so that long terms are cut
